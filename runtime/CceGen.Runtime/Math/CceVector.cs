@@ -1,0 +1,158 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CceGen.Runtime;
+
+/// <summary>
+/// Loads and row reductions used by generated kernels, written once per width.
+/// </summary>
+/// <remarks>
+/// <para><b>Canonical order.</b> Every generated row reduction runs on 16 virtual lanes: element j of a row goes to
+/// lane j % 16 and each lane accumulates in increasing j. AVX-512 holds the 16 lanes in one register, AVX2 in two
+/// (lanes 0-7 and 8-15), the scalar path in <see cref="CceScalarLanes"/>. The 16 lanes are then folded by one fixed
+/// tree: t8[i] = l[i] + l[i+8], t4[i] = t8[i] + t8[i+4], result = (t4[0] + t4[2]) + (t4[1] + t4[3]).
+/// Same operations in the same order on every path: bit-identical results.</para>
+/// <para><b>Tails.</b> Partial loads never touch memory past <c>count</c> elements: AVX-512 uses masked loads
+/// (fault-suppressing), AVX2 uses <c>vmaskmovps</c> for float and a small staged copy for half.</para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class CceVector
+{
+    // ---- full loads -------------------------------------------------------------------------------------------
+
+    /// <summary>Loads 16 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load512(ref float source) => Vector512.LoadUnsafe(ref source);
+
+    /// <summary>Loads 16 halves, widened to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load512(ref Half source)
+    {
+        Vector256<ushort> bits = Vector256.LoadUnsafe(ref Unsafe.As<Half, ushort>(ref source));
+        return HalfWidening.ToSingle(Vector512.WidenLower(bits.ToVector512Unsafe()));
+    }
+
+    /// <summary>Loads 8 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load256(ref float source) => Vector256.LoadUnsafe(ref source);
+
+    /// <summary>Loads 8 halves, widened to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load256(ref Half source)
+    {
+        Vector128<ushort> bits = Vector128.LoadUnsafe(ref Unsafe.As<Half, ushort>(ref source));
+        return HalfWidening.ToSingle(Vector256.WidenLower(bits.ToVector256Unsafe()));
+    }
+
+    // ---- partial loads: lanes >= count hold `fill`, memory past count is never read -----------------------------
+
+    /// <summary>Mask of the first <paramref name="count"/> of 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Mask512(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+
+    /// <summary>Mask of the first <paramref name="count"/> of 8 lanes (negative counts give no lanes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Mask256(int count) =>
+        Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+
+    /// <summary>Loads <paramref name="count"/> (0..16) floats; the other lanes are <paramref name="fill"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<float> LoadPartial512(ref float source, int count, float fill)
+    {
+        fixed (float* p = &source)
+        {
+            return Avx512F.MaskLoad(p, Mask512(count), Vector512.Create(fill));
+        }
+    }
+
+    /// <summary>Loads <paramref name="count"/> (0..16) halves widened to float; the other lanes are <paramref name="fill"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<float> LoadPartial512(ref Half source, int count, float fill)
+    {
+        Vector512<ushort> mask = Vector512.LessThan(Vector512<ushort>.Indices, Vector512.Create((ushort)count));
+        Vector512<ushort> raw;
+        fixed (Half* p = &source)
+        {
+            raw = Avx512BW.MaskLoad((ushort*)p, mask, Vector512<ushort>.Zero);
+        }
+
+        Vector512<float> widened = HalfWidening.ToSingle(Vector512.WidenLower(raw));
+        return Vector512.ConditionalSelect(Mask512(count), widened, Vector512.Create(fill));
+    }
+
+    /// <summary>Loads <paramref name="count"/> (0..8) floats; the other lanes are <paramref name="fill"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> LoadPartial256(ref float source, int count, float fill)
+    {
+        Vector256<float> mask = Mask256(count);
+        Vector256<float> raw;
+        fixed (float* p = &source)
+        {
+            raw = Avx.MaskLoad(p, mask);
+        }
+
+        return Vector256.ConditionalSelect(mask, raw, Vector256.Create(fill));
+    }
+
+    /// <summary>Loads <paramref name="count"/> (0..8) halves widened to float; the other lanes are <paramref name="fill"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadPartial256(ref Half source, int count, float fill)
+    {
+        // AVX2 has no 16-bit masked load: stage the tail in a register-sized local.
+        Vector128<ushort> staged = default;
+        ref ushort dst = ref Unsafe.As<Vector128<ushort>, ushort>(ref staged);
+        ref ushort src = ref Unsafe.As<Half, ushort>(ref source);
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+        }
+
+        Vector256<float> widened = HalfWidening.ToSingle(Vector256.WidenLower(staged.ToVector256Unsafe()));
+        return Vector256.ConditionalSelect(Mask256(count), widened, Vector256.Create(fill));
+    }
+
+    // ---- scalar element access ------------------------------------------------------------------------------------
+
+    /// <summary>Reads one element as float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Element(ref float source, nint index) => Unsafe.Add(ref source, index);
+
+    /// <summary>Reads one half element widened to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Element(ref Half source, nint index) =>
+        HalfWidening.ToSingle(Unsafe.As<Half, ushort>(ref Unsafe.Add(ref source, index)));
+
+    // ---- canonical 16-lane folds --------------------------------------------------------------------------------
+
+    /// <summary>Folds 16 lanes by the canonical tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> lanes) => Sum(lanes.GetLower(), lanes.GetUpper());
+
+    /// <summary>Folds 16 lanes held as lanes 0-7 and 8-15 by the canonical tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> lanes0To7, Vector256<float> lanes8To15)
+    {
+        Vector256<float> t8 = lanes0To7 + lanes8To15;
+        Vector128<float> t4 = t8.GetLower() + t8.GetUpper();
+        return (t4.GetElement(0) + t4.GetElement(2)) + (t4.GetElement(1) + t4.GetElement(3));
+    }
+
+    /// <summary>Maximum of 16 lanes (NaN handling is left to the caller: a NaN row is caught by its sum).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(Vector512<float> lanes) => Max(lanes.GetLower(), lanes.GetUpper());
+
+    /// <summary>Maximum of 16 lanes held as lanes 0-7 and 8-15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(Vector256<float> lanes0To7, Vector256<float> lanes8To15)
+    {
+        Vector256<float> t8 = Vector256.MaxNative(lanes0To7, lanes8To15);
+        Vector128<float> t4 = Vector128.MaxNative(t8.GetLower(), t8.GetUpper());
+        return CceScalarLanes.MaxNative(
+            CceScalarLanes.MaxNative(t4.GetElement(0), t4.GetElement(2)),
+            CceScalarLanes.MaxNative(t4.GetElement(1), t4.GetElement(3)));
+    }
+}

@@ -1,0 +1,100 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace CceGen.Runtime;
+
+/// <summary>
+/// Shape checks run once per call, before any element is read. They work out the batch size B from the
+/// predictions and from the labels and insist that the two agree, so a kernel never reads outside the spans.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class CceShape
+{
+    /// <summary>Checks a runtime class count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ClassCount(int classCount, string parameterName)
+    {
+        if (classCount <= 0)
+        {
+            CceThrowHelper.ClassCountNotPositive(parameterName, classCount);
+        }
+    }
+
+    /// <summary>Checks a runtime row stride against the class count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RowStride(int rowStride, int classCount, string parameterName)
+    {
+        if (rowStride < classCount)
+        {
+            CceThrowHelper.RowStrideTooSmall(parameterName, rowStride, classCount);
+        }
+    }
+
+    /// <summary>Checks a runtime label stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LabelStride(int labelStride, string parameterName)
+    {
+        if (labelStride <= 0)
+        {
+            CceThrowHelper.LabelStrideNotPositive(parameterName, labelStride);
+        }
+    }
+
+    /// <summary>
+    /// Rows held by <paramref name="length"/> prediction values: exactly length / C for dense rows; for strided rows
+    /// the unique B with (B - 1) * stride + C &lt;= length &lt;= B * stride (the last row may stop at its last class).
+    /// </summary>
+    public static int PredictionRows(int length, int classCount, int rowStride, string parameterName)
+    {
+        if (rowStride == classCount)
+        {
+            int rows = length / classCount;
+            if (rows * classCount != length)
+            {
+                CceThrowHelper.RaggedPredictions(parameterName, length, classCount);
+            }
+
+            return rows;
+        }
+
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        long b = length < classCount ? 0 : ((long)length - classCount + rowStride - 1) / rowStride + 1;
+        if (b == 0 || (b - 1) * rowStride + classCount > length || length > b * rowStride)
+        {
+            CceThrowHelper.StridedPredictionsLength(parameterName, length, classCount, rowStride);
+        }
+
+        return (int)b;
+    }
+
+    /// <summary>Labels held by <paramref name="length"/> values at <paramref name="labelStride"/>: ceil(length / stride).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int LabelRows(int length, int labelStride) =>
+        labelStride == 1 ? length : (int)(((long)length + labelStride - 1) / labelStride);
+
+    /// <summary>Checks that predictions and labels describe the same batch; returns B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Batch(int predictionRows, int labelCount, string labelsParameterName)
+    {
+        if (predictionRows != labelCount)
+        {
+            CceThrowHelper.BatchMismatch(labelsParameterName, predictionRows, labelCount);
+        }
+
+        return predictionRows;
+    }
+
+    /// <summary>Checks that an output span holds at least <paramref name="required"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Output(int length, int required, string parameterName)
+    {
+        if (length < required)
+        {
+            CceThrowHelper.OutputTooShort(parameterName, length, required);
+        }
+    }
+}
