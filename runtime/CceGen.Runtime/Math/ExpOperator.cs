@@ -16,7 +16,9 @@ namespace CceGen.Runtime;
 /// the low mantissa bits of the sum then hold n, so no float-to-int conversion (and its NaN/overflow rules) is involved.</item>
 /// <item>r = x - n * ln2, in two fused steps (<see cref="Ln2High"/> is exact in 9 bits, <see cref="Ln2Low"/> the rest), |r| &lt;= ln2/2.</item>
 /// <item>exp(r) = 1 + r + r^2 * P(r), P of degree 5 (Cephes expf coefficients), about 1 ulp on the reduced range.</item>
-/// <item>2^n is built in the exponent field from the bits of the rounded sum; the result is P * 2^n.</item>
+/// <item>2^n is built in the exponent field from the bits of the rounded sum, as two factors 2^h and 2^(n - h) with
+/// h = n &gt;&gt; 1; the result is (P * 2^h) * 2^(n - h). (n reaches 128 for x in [127.5 ln 2, <see cref="OverflowBound"/>],
+/// where a single factor 2^n would be +inf although exp(x) is finite; both products are exact for normal results.)</item>
 /// </list>
 /// <para>Special values are fixed with masks at the end: x &gt; <see cref="OverflowBound"/> gives +inf, x &lt;
 /// <see cref="UnderflowBound"/> gives +0 (results below the smallest normal float flush to zero; log-softmax adds them
@@ -41,6 +43,8 @@ public readonly struct ExpOperator
     /// <summary>Below this (ln of the smallest normal float), the result flushes to +0.</summary>
     public const float UnderflowBound = -87.33654022216797f;
 
+    private const int RoundingMagicBits = 0x4B400000; // bits of RoundingMagic: the bits of k are RoundingMagicBits + n
+
     private const float P0 = 1.9875691500e-4f;
     private const float P1 = 1.3981999507e-3f;
     private const float P2 = 8.3334519073e-3f;
@@ -63,8 +67,11 @@ public readonly struct ExpOperator
         p = MathF.FusedMultiplyAdd(p, r, P4);
         p = MathF.FusedMultiplyAdd(p, r, P5);
         p = MathF.FusedMultiplyAdd(p, r2, r + 1f);
-        float scale = BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(k) + 127) << 23);
-        float result = p * scale;
+        int ni = BitConverter.SingleToInt32Bits(k) - RoundingMagicBits;
+        int half = ni >> 1;
+        float scale1 = BitConverter.Int32BitsToSingle((half + 127) << 23);
+        float scale2 = BitConverter.Int32BitsToSingle((ni - half + 127) << 23);
+        float result = (p * scale1) * scale2;
         result = x > OverflowBound ? float.PositiveInfinity : result;
         return x < UnderflowBound ? 0f : result;
     }
@@ -84,8 +91,11 @@ public readonly struct ExpOperator
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
         p = Vector256.FusedMultiplyAdd(p, r2, r + Vector256<float>.One);
-        Vector256<float> scale = ((k.AsInt32() + Vector256.Create(127)) << 23).AsSingle();
-        Vector256<float> result = p * scale;
+        Vector256<int> ni = k.AsInt32() - Vector256.Create(RoundingMagicBits);
+        Vector256<int> half = ni >> 1;
+        Vector256<float> scale1 = ((half + Vector256.Create(127)) << 23).AsSingle();
+        Vector256<float> scale2 = ((ni - half + Vector256.Create(127)) << 23).AsSingle();
+        Vector256<float> result = (p * scale1) * scale2;
         result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(OverflowBound)), Vector256.Create(float.PositiveInfinity), result);
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(UnderflowBound)), Vector256<float>.Zero, result);
     }
@@ -105,8 +115,11 @@ public readonly struct ExpOperator
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
         p = Vector512.FusedMultiplyAdd(p, r2, r + Vector512<float>.One);
-        Vector512<float> scale = ((k.AsInt32() + Vector512.Create(127)) << 23).AsSingle();
-        Vector512<float> result = p * scale;
+        Vector512<int> ni = k.AsInt32() - Vector512.Create(RoundingMagicBits);
+        Vector512<int> half = ni >> 1;
+        Vector512<float> scale1 = ((half + Vector512.Create(127)) << 23).AsSingle();
+        Vector512<float> scale2 = ((ni - half + Vector512.Create(127)) << 23).AsSingle();
+        Vector512<float> result = (p * scale1) * scale2;
         result = Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(OverflowBound)), Vector512.Create(float.PositiveInfinity), result);
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(UnderflowBound)), Vector512<float>.Zero, result);
     }

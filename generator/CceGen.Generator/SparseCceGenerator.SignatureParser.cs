@@ -1,0 +1,246 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using CceGen.Generator.Diagnostics;
+using CceGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace CceGen.Generator;
+
+public sealed partial class SparseCceGenerator
+{
+    /// <summary>The parameter and return types of a kernel, read in the order the signature grammar fixes.</summary>
+    internal readonly record struct ParsedSignature(PredictionType Predictions, LabelType Labels, List<ParameterSpec> Parameters);
+
+    /// <summary>
+    /// Reads a kernel signature against the grammar
+    /// <c>(ReadOnlySpan&lt;float|Half&gt; predictions, [int classCount], [int rowStride], ReadOnlySpan&lt;int|long&gt; labels,
+    /// [int labelStride], [Span&lt;float&gt; losses])</c>, where which optional parameters are allowed follows from the
+    /// attribute. Adds a diagnostic at the offending parameter for each mismatch.
+    /// </summary>
+    internal sealed class SignatureParser
+    {
+        private readonly IMethodSymbol _method;
+        private readonly string _methodName;
+        private readonly ReductionKind _reduction;
+        private readonly LabelShapeKind _labelShape;
+        private readonly int _classCount;
+        private readonly int _rowStride;
+        private readonly Location _fallbackLocation;
+        private readonly List<DiagnosticInfo> _diagnostics;
+
+        public SignatureParser(IMethodSymbol method, string methodName, InputKind input, ReductionKind reduction,
+            LabelShapeKind labelShape, int classCount, int rowStride, Location fallbackLocation, List<DiagnosticInfo> diagnostics)
+        {
+            _method = method;
+            _methodName = methodName;
+            _reduction = reduction;
+            _labelShape = labelShape;
+            _classCount = classCount;
+            _rowStride = rowStride;
+            _fallbackLocation = fallbackLocation;
+            _diagnostics = diagnostics;
+            _ = input; // every input kind takes the same parameters today; options such as class weights will differ
+        }
+
+        public ParsedSignature? Parse()
+        {
+            int errors = _diagnostics.Count;
+            ImmutableArray<IParameterSymbol> ps = _method.Parameters;
+            foreach (IParameterSymbol p in ps)
+            {
+                if (p.RefKind != RefKind.None || p.IsParams || p.IsThis || p.ScopedKind != ScopedKind.None)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedParameterModifier, p, p.Name, _methodName);
+                }
+            }
+
+            var parameters = new List<ParameterSpec>();
+            int i = 0;
+
+            // 1. Predictions.
+            PredictionType predictions = PredictionType.Single;
+            if (ps.Length == 0)
+            {
+                Mismatch(null, "it has no parameters");
+                return null;
+            }
+
+            if (SpanElement(ps[0].Type, "ReadOnlySpan") is { } predElement && PredictionOf(predElement) is { } pt)
+            {
+                predictions = pt;
+            }
+            else
+            {
+                Report(DiagnosticDescriptors.UnsupportedPredictionType, ps[0], _methodName, ps[0].Type.ToDisplayString());
+            }
+
+            parameters.Add(new ParameterSpec(ParameterRole.Predictions, ps[0].Name));
+            i++;
+
+            // 2. ints before the labels: classCount (unless fixed), then rowStride.
+            int ints = 0;
+            while (i + ints < ps.Length && ps[i + ints].Type.SpecialType == SpecialType.System_Int32)
+            {
+                ints++;
+            }
+
+            bool fixedC = _classCount > 0;
+            int minInts = fixedC ? 0 : 1;
+            int maxInts = fixedC ? 1 : 2;
+            if (ints < minInts)
+            {
+                Mismatch(i < ps.Length ? ps[i] : null, "it needs an int classCount parameter after the predictions because ClassCount is not set in the attribute");
+            }
+            else if (ints > maxInts)
+            {
+                Mismatch(ps[i + maxInts], $"'{ps[i + maxInts].Name}' is one int too many before the labels");
+            }
+            else
+            {
+                if (!fixedC)
+                {
+                    parameters.Add(new ParameterSpec(ParameterRole.ClassCount, ps[i].Name));
+                }
+
+                if (ints == minInts + 1)
+                {
+                    IParameterSymbol stride = ps[i + ints - 1];
+                    if (_rowStride > 0)
+                    {
+                        Report(DiagnosticDescriptors.ContradictoryOptions, stride, _methodName,
+                            $"the row stride is fixed by RowStride = {_rowStride} and also passed as parameter '{stride.Name}'");
+                    }
+
+                    parameters.Add(new ParameterSpec(ParameterRole.RowStride, stride.Name));
+                }
+            }
+
+            i += ints;
+
+            // 3. Labels.
+            LabelType labels = LabelType.Int32;
+            if (i >= ps.Length)
+            {
+                Mismatch(null, "it has no labels parameter");
+                return null;
+            }
+
+            if (SpanElement(ps[i].Type, "ReadOnlySpan") is { } labelElement)
+            {
+                if (labelElement.SpecialType == SpecialType.System_Int64)
+                {
+                    labels = LabelType.Int64;
+                }
+                else if (labelElement.SpecialType != SpecialType.System_Int32)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedLabelType, ps[i], _methodName, ps[i].Type.ToDisplayString());
+                }
+
+                parameters.Add(new ParameterSpec(ParameterRole.Labels, ps[i].Name));
+                i++;
+            }
+            else
+            {
+                Mismatch(ps[i], $"'{ps[i].Name}' is where the ReadOnlySpan<int> or ReadOnlySpan<long> labels belong");
+                return null;
+            }
+
+            // 4. Label stride: only for a (B, 1) column.
+            if (i < ps.Length && ps[i].Type.SpecialType == SpecialType.System_Int32)
+            {
+                if (_labelShape != LabelShapeKind.Column)
+                {
+                    Report(DiagnosticDescriptors.ContradictoryOptions, ps[i], _methodName,
+                        $"parameter '{ps[i].Name}' is a label stride, which needs Labels = CceLabelShape.Column");
+                }
+
+                parameters.Add(new ParameterSpec(ParameterRole.LabelStride, ps[i].Name));
+                i++;
+            }
+
+            // 5. Per-row losses: exactly when the reduction is None.
+            bool hasLosses = i < ps.Length && SpanElement(ps[i].Type, "Span") is { SpecialType: SpecialType.System_Single };
+            if (_reduction == ReductionKind.None && !hasLosses)
+            {
+                Mismatch(i < ps.Length ? ps[i] : null, "CceReduction.None needs a Span<float> losses parameter after the labels");
+            }
+            else if (_reduction != ReductionKind.None && hasLosses)
+            {
+                Mismatch(ps[i], $"'{ps[i].Name}' (one loss per row) is only taken with CceReduction.None; CceReduction.{_reduction} returns the loss");
+            }
+
+            if (hasLosses)
+            {
+                parameters.Add(new ParameterSpec(ParameterRole.Losses, ps[i].Name));
+                i++;
+            }
+
+            // 6. Nothing else.
+            if (i < ps.Length)
+            {
+                Mismatch(ps[i], $"parameter '{ps[i].Name}' is not part of any kernel form");
+            }
+
+            // Return type follows the reduction.
+            bool returnsFloat = _method.ReturnType.SpecialType == SpecialType.System_Single;
+            bool returnsVoid = _method.ReturnsVoid;
+            if (_reduction == ReductionKind.None ? !returnsVoid : !returnsFloat)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongReturnType,
+                    _method.Locations.Length > 0 ? _method.Locations[0] : _fallbackLocation, _methodName,
+                    _reduction.ToString(), _reduction == ReductionKind.None ? "void" : "float"));
+            }
+
+            return _diagnostics.Count > errors ? null : new ParsedSignature(predictions, labels, parameters);
+        }
+
+        /// <summary>The parameter list the options call for, for diagnostics.</summary>
+        private string Expected()
+        {
+            var parts = new List<string> { "ReadOnlySpan<float|Half> predictions" };
+            if (_classCount == 0)
+            {
+                parts.Add("int classCount");
+            }
+
+            if (_rowStride == 0)
+            {
+                parts.Add("[int rowStride]");
+            }
+
+            parts.Add("ReadOnlySpan<int|long> labels");
+            if (_labelShape == LabelShapeKind.Column)
+            {
+                parts.Add("[int labelStride]");
+            }
+
+            if (_reduction == ReductionKind.None)
+            {
+                parts.Add("Span<float> losses");
+            }
+
+            return string.Join(", ", parts);
+        }
+
+        private void Mismatch(IParameterSymbol? at, string why) =>
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterListMismatch, LocationOf(at), _methodName, why, Expected()));
+
+        private void Report(DiagnosticDescriptor descriptor, IParameterSymbol at, params string[] args) =>
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationOf(at), args));
+
+        private Location LocationOf(IParameterSymbol? parameter) =>
+            parameter is not null && parameter.Locations.Length > 0 && parameter.Locations[0].IsInSource ? parameter.Locations[0] : _fallbackLocation;
+
+        private static ITypeSymbol? SpanElement(ITypeSymbol type, string spanName) =>
+            type is INamedTypeSymbol { Arity: 1 } named &&
+            named.Name == spanName &&
+            named.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true }
+                ? named.TypeArguments[0]
+                : null;
+
+        private static PredictionType? PredictionOf(ITypeSymbol element) =>
+            element.SpecialType == SpecialType.System_Single ? PredictionType.Single
+            : element is { Name: "Half", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } ? PredictionType.Half
+            : null;
+    }
+}
