@@ -1,0 +1,201 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace CceGen.Generator.Tests;
+
+/// <summary>One test per diagnostic ID (ID, location, message argument) and a sweep over every prefix of a valid file.</summary>
+public class DiagnosticTests
+{
+    private static string InType(string member, string typeModifiers = "static partial") => $$"""
+        using System;
+        using CceGen;
+
+        namespace Demo;
+
+        public {{typeModifiers}} class Losses
+        {
+            {{member}}
+        }
+        """;
+
+    /// <summary>Runs the generator and returns its single diagnostic, checking that the marked text is where it points.</summary>
+    private static Diagnostic Single(string source, string id, string markedText)
+    {
+        GeneratorHarness.Run run = GeneratorHarness.Generate(source);
+        Assert.Null(run.Result.Exception);
+        Diagnostic d = Assert.Single(run.GeneratorDiagnostics, x => x.Id == id);
+        // Generator diagnostics carry path + span (the model holds no syntax tree), as the compiler reports them.
+        SyntaxTree tree = run.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.GetLineSpan().Path);
+        string located = tree.GetText().ToString(d.Location.SourceSpan);
+        Assert.Equal(tree.GetLineSpan(d.Location.SourceSpan).Span, d.Location.GetLineSpan().Span);
+        Assert.Equal(markedText, located);
+        Assert.Empty(run.Result.GeneratedSources);
+        return d;
+    }
+
+    [Fact]
+    public void CCE0001_NotStatic()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);", "partial"), "CCE0001", "Loss");
+        Assert.Contains("'Loss' must be static", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0002_NotPartial()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y) => 0;"), "CCE0002", "Loss");
+        Assert.Contains("partial method declaration without a body", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0003_Generic()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss<T>(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);"), "CCE0003", "Loss");
+        Assert.Contains("must not be generic", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0004_ContainingTypeNotPartial()
+    {
+        string source = """
+            using System;
+            using CceGen;
+            namespace Demo;
+            public static class Outer
+            {
+                public static partial class Losses
+                {
+                    [SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);
+                }
+            }
+            """;
+        Diagnostic d = Single(source, "CCE0004", "Outer");
+        Assert.Contains("Type 'Outer' containing kernel method 'Loss' must be partial", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0005_PredictionType()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<double> z, int c, ReadOnlySpan<int> y);"), "CCE0005", "z");
+        Assert.Contains("not 'System.ReadOnlySpan<double>'", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0006_LabelType()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<short> y);"), "CCE0006", "y");
+        Assert.Contains("ReadOnlySpan<long>, not 'System.ReadOnlySpan<short>'", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y);", "y", "needs an int classCount")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, int s, int t, ReadOnlySpan<int> y);", "t", "one int too many")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, Span<float> losses);", "losses", "only taken with CceReduction.None")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, double extra);", "extra", "not part of any kernel form")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c);", "Loss", "no labels parameter")]
+    public void CCE0007_ParameterList(string declaration, string marked, string why)
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] " + declaration), "CCE0007", marked);
+        Assert.Contains(why, d.GetMessage());
+        Assert.Contains("expected (ReadOnlySpan<float|Half> predictions, int classCount", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0007_NoneNeedsLosses()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.None, ClassCount = 3)] public static partial void Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y);"), "CCE0007", "Loss");
+        Assert.Contains("needs a Span<float> losses", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial void Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);", "Mean", "float")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.None)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, Span<float> l);", "None", "void")]
+    public void CCE0008_ReturnType(string declaration, string reduction, string expected)
+    {
+        Diagnostic d = Single(InType(declaration), "CCE0008", "Loss");
+        Assert.Contains($"with reduction {reduction} must return {expected}", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("ClassCount = -1", "ClassCount = -1")]
+    [InlineData("RowStride = -4", "RowStride = -4")]
+    [InlineData("Labels = (CceLabelShape)7", "Labels = 7")]
+    public void CCE0009_InvalidOption(string option, string message)
+    {
+        string source = InType($"[SparseCceKernel(CceInput.Logits, CceReduction.Mean, {option})] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);");
+        Diagnostic d = Single(source, "CCE0009", $"SparseCceKernel(CceInput.Logits, CceReduction.Mean, {option})");
+        Assert.Contains(message, d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0010_StrideSmallerThanClasses()
+    {
+        string source = InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10, RowStride = 8)] public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y);");
+        Diagnostic d = Single(source, "CCE0010", "SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10, RowStride = 8)");
+        Assert.Contains("RowStride = 8 is smaller than ClassCount = 10", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0010_StrideTwice()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10, RowStride = 16)] public static partial float Loss(ReadOnlySpan<float> z, int stride, ReadOnlySpan<int> y);"), "CCE0010", "stride");
+        Assert.Contains("fixed by RowStride = 16 and also passed", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0010_LabelStrideNeedsColumn()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)] public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y, int ys);"), "CCE0010", "ys");
+        Assert.Contains("needs Labels = CceLabelShape.Column", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0011_RefParameter()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, in int c, ReadOnlySpan<int> y);"), "CCE0011", "c");
+        Assert.Contains("Parameter 'c' of kernel 'Loss'", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0012_LanguageVersion()
+    {
+        string source = InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);");
+        GeneratorHarness.Run run = GeneratorHarness.Generate(LanguageVersion.CSharp10, source);
+        Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CCE0012", d.Id);
+        Assert.Contains("C# 10.0", d.GetMessage());
+    }
+
+    [Fact]
+    public void EveryDescriptorHasATest()
+    {
+        // CCE0013 is the internal-error safety net: it must never fire, which the prefix sweep checks.
+        string[] ids = Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id).ToArray();
+        string[] tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name).Where(n => n.StartsWith("CCE", System.StringComparison.Ordinal)).Select(n => n.Substring(0, 7)).Distinct().ToArray();
+        Assert.Equal(ids.Where(i => i != "CCE0013").OrderBy(i => i), tested.OrderBy(i => i));
+        Assert.All(Diagnostics.DiagnosticDescriptors.All, d => Assert.Equal("CceGen", d.Category));
+    }
+
+    [Fact]
+    public void EveryPrefixOfAValidFileNeverThrows()
+    {
+        string full = InType("""
+            [SparseCceKernel(CceInput.KerasProbabilities, CceReduction.None, Labels = CceLabelShape.Column, ClassCount = 10, RowStride = 12)]
+                internal static partial void Loss(ReadOnlySpan<Half> probabilities, ReadOnlySpan<long> labels, int labelStride, Span<float> losses);
+            """);
+        var knownIds = Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id).Where(i => i != "CCE0013").ToHashSet();
+        for (int length = 0; length <= full.Length; length++)
+        {
+            GeneratorHarness.Run run = GeneratorHarness.Generate(full.Substring(0, length));
+            Assert.Null(run.Result.Exception);
+            Assert.All(run.GeneratorDiagnostics, d => Assert.Contains(d.Id, knownIds));
+        }
+
+        // The whole file generates and compiles cleanly.
+        GeneratorHarness.Run complete = GeneratorHarness.Generate(full);
+        Assert.Empty(complete.GeneratorDiagnostics);
+        Assert.Empty(complete.OutputProblems);
+    }
+}
