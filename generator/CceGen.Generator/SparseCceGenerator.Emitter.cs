@@ -53,7 +53,7 @@ public sealed partial class SparseCceGenerator
             w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CceGen.Generator\", \"{s_version}\")]");
             string returnType = spec.Reduction == ReductionKind.None ? "void" : "float";
             string parameters = string.Join(", ", spec.Parameters.Select(p => $"{UserType(spec, p.Role)} {Escape(p.Name)}"));
-            string arguments = string.Join(", ", spec.Parameters.Select(p => Escape(p.Name)));
+            string arguments = string.Join(", ", spec.Parameters.Select(p => (p.Role == ParameterRole.Correct ? "out " : string.Empty) + Escape(p.Name)));
             w.Line($"{spec.Modifiers} {returnType} {Escape(spec.MethodName)}({parameters})");
             w.Line($"    => global::CceGen.Generated.{helper}.Run({arguments});");
 
@@ -68,6 +68,9 @@ public sealed partial class SparseCceGenerator
             ParameterRole.Predictions => $"global::System.ReadOnlySpan<{PredictionTypeName(spec, global: true)}>",
             ParameterRole.Labels => $"global::System.ReadOnlySpan<{LabelTypeName(spec)}>",
             ParameterRole.Losses => "global::System.Span<float>",
+            ParameterRole.Gradient => $"global::System.Span<{GradientTypeName(spec, global: true)}>",
+            ParameterRole.Upstream => "global::System.ReadOnlySpan<float>",
+            ParameterRole.Correct => "out int",
             _ => "int",
         };
 
@@ -156,6 +159,9 @@ public sealed partial class SparseCceGenerator
                     ParameterRole.Labels => $"ReadOnlySpan<{labelType}> labels",
                     ParameterRole.LabelStride => "int labelStride",
                     ParameterRole.Losses => "Span<float> losses",
+                    ParameterRole.Gradient => $"Span<{GradientTypeName(spec, global: false)}> gradient",
+                    ParameterRole.Upstream => "ReadOnlySpan<float> upstream",
+                    ParameterRole.Correct => "out int correct",
                     _ => "?",
                 });
             }
@@ -189,6 +195,21 @@ public sealed partial class SparseCceGenerator
                     w.Line($"CceShape.Output(losses.Length, batch, \"{spec.Name(ParameterRole.Losses)}\");");
                 }
 
+                if (spec.Has(ParameterRole.Gradient))
+                {
+                    w.Line($"CceShape.Gradient(gradient.Length, batch, {ClassCountExpr(spec)}, {RowStrideExpr(spec)}, \"{spec.Name(ParameterRole.Gradient)}\");");
+                }
+
+                if (spec.Has(ParameterRole.Upstream))
+                {
+                    w.Line($"CceShape.Output(upstream.Length, batch, \"{spec.Name(ParameterRole.Upstream)}\");");
+                }
+
+                if (spec.Has(ParameterRole.Correct))
+                {
+                    w.Line("correct = 0;");
+                }
+
                 w.Line();
                 var args = new List<string>
                 {
@@ -200,6 +221,26 @@ public sealed partial class SparseCceGenerator
                 if (spec.Has(ParameterRole.Losses))
                 {
                     args.Add("ref MemoryMarshal.GetReference(losses)");
+                }
+
+                if (spec.Has(ParameterRole.Gradient))
+                {
+                    args.Add("ref MemoryMarshal.GetReference(gradient)");
+                    args.Add(spec.Reduction switch
+                    {
+                        ReductionKind.Mean => "1f / batch",
+                        _ => "1f",
+                    });
+                }
+
+                if (spec.Has(ParameterRole.Upstream))
+                {
+                    args.Add("ref MemoryMarshal.GetReference(upstream)");
+                }
+
+                if (spec.Has(ParameterRole.Correct))
+                {
+                    args.Add("ref correct");
                 }
 
                 string argList = string.Join(", ", args);
@@ -288,6 +329,22 @@ public sealed partial class SparseCceGenerator
                 ps.Add("ref float losses");
             }
 
+            if (spec.Has(ParameterRole.Gradient))
+            {
+                ps.Add($"ref {GradientTypeName(spec, global: false)} gradient");
+                ps.Add("float scale");
+            }
+
+            if (spec.Has(ParameterRole.Upstream))
+            {
+                ps.Add("ref float upstream");
+            }
+
+            if (spec.Has(ParameterRole.Correct))
+            {
+                ps.Add("ref int correct");
+            }
+
             string returnType = spec.Reduction == ReductionKind.None ? "void" : "double";
             return $"private static {returnType} {name}({string.Join(", ", ps)})";
         }
@@ -305,6 +362,14 @@ public sealed partial class SparseCceGenerator
             using (w.Block($"if (({unsigned})label >= ({unsigned}){ClassCountExpr(spec)})"))
             {
                 w.Line($"CceThrowHelper.LabelOutOfRange(\"{spec.Name(ParameterRole.Labels)}\", row, label, {ClassCountExpr(spec)});");
+            }
+
+            if (spec.Has(ParameterRole.Gradient))
+            {
+                w.Line($"ref {GradientTypeName(spec, global: false)} g = ref Unsafe.Add(ref gradient, (nint)row * {RowStrideExpr(spec)});");
+                w.Line(spec.Has(ParameterRole.Upstream)
+                    ? "float rowScale = Unsafe.Add(ref upstream, row); // upstream dL/dloss[row]"
+                    : spec.Reduction == ReductionKind.Mean ? "float rowScale = scale; // 1 / B for the mean" : "float rowScale = scale;");
             }
         }
 
@@ -349,7 +414,21 @@ public sealed partial class SparseCceGenerator
         {
             w.Line("// loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.");
             EmitPathBody(w, spec, "Rows", () =>
-                EmitRowResult(w, spec, "-LogOperator.Invoke(CceVector.Element(ref x, (nint)label))"));
+            {
+                EmitRowResult(w, spec, "-LogOperator.Invoke(CceVector.Element(ref x, (nint)label))");
+                if (spec.Has(ParameterRole.Gradient))
+                {
+                    w.Line("// dL/dp = -1 / p[label] at the label, 0 elsewhere.");
+                    using (w.Block($"for (int j = 0; j < {ClassCountExpr(spec)}; j++)"))
+                    {
+                        w.Line("CceVector.StoreElement(ref g, j, 0f);");
+                    }
+
+                    w.Line("CceVector.StoreElement(ref g, (nint)label, (-1f / CceVector.Element(ref x, (nint)label)) * rowScale);");
+                }
+
+                EmitAccuracy(w, spec, $"CceRow.Max(ref x, {ClassCountExpr(spec)})");
+            });
         }
 
         // ---- vector paths (one routine, two widths) --------------------------------------------------------------------
@@ -434,8 +513,28 @@ public sealed partial class SparseCceGenerator
 
                 w.Line($"float rowMax = CceVector.Max({string.Join(", ", maxArgs)});");
                 w.Line($"{v} vmax = {width.Static}.Create(rowMax);");
-                EmitRegisterSum(w, width, regs, reg => $"ExpOperator.Invoke({reg.Name} - vmax)");
+                foreach (RowRegister reg in regs)
+                {
+                    w.Line($"{v} {Exp(reg)} = ExpOperator.Invoke({reg.Name} - vmax);");
+                }
+
+                EmitRegisterSum(w, width, regs, Exp);
                 EmitLogitsLoss(w, spec);
+                if (spec.Has(ParameterRole.Gradient))
+                {
+                    w.Line("// Gradient from the registers: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).");
+                    w.Line($"{v} vinv = {width.Static}.Create(1f / rowSum);");
+                    w.Line($"{v} vscale = {width.Static}.Create(rowScale);");
+                    foreach (RowRegister reg in regs)
+                    {
+                        string value = $"({Exp(reg)} * vinv - CceVector.OneHot{width.Bits}((nint)label - {Int(reg.Offset)})) * vscale";
+                        w.Line(reg.Count == width.Lanes
+                            ? $"CceVector.Store({Ref(reg.Offset, "g")}, {value});"
+                            : $"CceVector.StorePartial({Ref(reg.Offset, "g")}, {value}, {Int(reg.Count)});");
+                    }
+                }
+
+                EmitAccuracy(w, spec, "rowMax");
             }
             else
             {
@@ -444,6 +543,8 @@ public sealed partial class SparseCceGenerator
                     ? $"ClipOperator.Invoke({reg.Name})"
                     : $"{width.Static}.ConditionalSelect(CceVector.{width.Mask}({Int(reg.Count)}), ClipOperator.Invoke({reg.Name}), {v}.Zero)");
                 EmitKerasLoss(w, spec);
+                EmitKerasGradient(w, spec);
+                EmitAccuracy(w, spec, $"CceRow.Max(ref x, {ClassCountExpr(spec)})");
             }
         }
 
@@ -517,6 +618,29 @@ public sealed partial class SparseCceGenerator
                 EmitLoopTail(w, width, c, (g, load) => $"sum{g} += ExpOperator.Invoke({load} - vmax);", "float.NegativeInfinity");
                 w.Line($"float rowSum = CceVector.Sum({string.Join(", ", groups.Select(g => "sum" + g))});");
                 EmitLogitsLoss(w, spec);
+                if (spec.Has(ParameterRole.Gradient))
+                {
+                    w.Line();
+                    w.Line("// Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).");
+                    w.Line($"{v} vinv = {width.Static}.Create(1f / rowSum);");
+                    w.Line($"{v} vscale = {width.Static}.Create(rowScale);");
+                    using (w.Block($"for (j = 0; j <= {c} - 16; j += 16)"))
+                    {
+                        for (int r = 0; r < groups.Length; r++)
+                        {
+                            string off = r == 0 ? "j" : $"j + {Int(r * width.Lanes)}";
+                            w.Line($"CceVector.Store(ref Unsafe.Add(ref g, {off}), (ExpOperator.Invoke(CceVector.{width.Load}({RefJ(r * width.Lanes)}) - vmax) * vinv - CceVector.OneHot{width.Bits}((nint)label - ({off}))) * vscale);");
+                        }
+                    }
+
+                    using (w.Block($"for (; j < {c}; j += {Int(width.Lanes)})"))
+                    {
+                        w.Line($"int count = Math.Min({c} - j, {Int(width.Lanes)});");
+                        w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot{width.Bits}((nint)label - j)) * vscale, count);");
+                    }
+                }
+
+                EmitAccuracy(w, spec, "rowMax");
             }
             else
             {
@@ -538,6 +662,8 @@ public sealed partial class SparseCceGenerator
                 EmitLoopTail(w, width, c, (g, load) => $"sum{g} += {width.Static}.ConditionalSelect(CceVector.{width.Mask}(__count), ClipOperator.Invoke({load}), {v}.Zero);", "0f");
                 w.Line($"float rowSum = CceVector.Sum({string.Join(", ", groups.Select(g => "sum" + g))});");
                 EmitKerasLoss(w, spec);
+                EmitKerasGradient(w, spec);
+                EmitAccuracy(w, spec, $"CceRow.Max(ref x, {ClassCountExpr(spec)})");
             }
         }
 
@@ -590,6 +716,16 @@ public sealed partial class SparseCceGenerator
 
                     w.Line("float rowSum = sumLanes.Sum();");
                     EmitLogitsLoss(w, spec);
+                    if (spec.Has(ParameterRole.Gradient))
+                    {
+                        w.Line("float invSum = 1f / rowSum;");
+                        using (w.Block($"for (int j = 0; j < {c}; j++)"))
+                        {
+                            w.Line("CceVector.StoreElement(ref g, j, (ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);");
+                        }
+                    }
+
+                    EmitAccuracy(w, spec, "rowMax");
                 }
                 else
                 {
@@ -601,6 +737,8 @@ public sealed partial class SparseCceGenerator
 
                     w.Line("float rowSum = sumLanes.Sum();");
                     EmitKerasLoss(w, spec);
+                    EmitKerasGradient(w, spec);
+                    EmitAccuracy(w, spec, $"CceRow.Max(ref x, {c})");
                 }
             });
         }
@@ -619,9 +757,44 @@ public sealed partial class SparseCceGenerator
             EmitRowResult(w, spec, "-LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum)");
         }
 
+        private static void EmitKerasGradient(SourceWriter w, KernelSpec spec)
+        {
+            if (!spec.Has(ParameterRole.Gradient))
+            {
+                return;
+            }
+
+            w.Line("// Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,");
+            w.Line("// zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.");
+            w.Line("float invClipSum = 1f / rowSum;");
+            w.Line("float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));");
+            using (w.Block($"for (int k = 0; k < {ClassCountExpr(spec)}; k++)"))
+            {
+                w.Line("float p = CceVector.Element(ref x, k);");
+                w.Line("float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;");
+                w.Line("CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);");
+            }
+        }
+
+        private static void EmitAccuracy(SourceWriter w, KernelSpec spec, string rowMaxExpr)
+        {
+            if (!spec.Has(ParameterRole.Correct))
+            {
+                return;
+            }
+
+            w.Line("// Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).");
+            using (w.Block($"if (CceRow.IsFirstMax(ref x, (nint)label, {rowMaxExpr}))"))
+            {
+                w.Line("correct++;");
+            }
+        }
+
+        private static string Exp(RowRegister reg) => "e" + reg.Name.Substring(1);
+
         // ---- naming helpers -----------------------------------------------------------------------------------------
 
-        private static string Ref(int offset) => offset == 0 ? "ref x" : $"ref Unsafe.Add(ref x, {Int(offset)})";
+        private static string Ref(int offset, string row = "x") => offset == 0 ? $"ref {row}" : $"ref Unsafe.Add(ref {row}, {Int(offset)})";
 
         private static string RefJ(int offset) => offset == 0 ? "ref Unsafe.Add(ref x, j)" : $"ref Unsafe.Add(ref x, j + {Int(offset)})";
 
@@ -634,6 +807,9 @@ public sealed partial class SparseCceGenerator
 
         private static string PredictionTypeName(KernelSpec spec, bool global) =>
             spec.Predictions == PredictionType.Half ? (global ? "global::System.Half" : "Half") : "float";
+
+        private static string GradientTypeName(KernelSpec spec, bool global) =>
+            spec.Gradient == GradientType.Half ? (global ? "global::System.Half" : "Half") : "float";
 
         private static string LabelTypeName(KernelSpec spec) => spec.Labels == LabelType.Int64 ? "long" : "int";
 
@@ -722,6 +898,9 @@ public sealed partial class SparseCceGenerator
             public string Load { get; }
             public string Partial { get; }
             public string Mask { get; }
+
+            /// <summary>"512" or "256", for helper names such as OneHot512.</summary>
+            public string Bits => Lanes == 16 ? "512" : "256";
 
             /// <summary>Register name suffixes for the 16 canonical lanes: one group per register.</summary>
             public string[] Groups { get; }

@@ -128,7 +128,7 @@ public sealed partial class SparseCceGenerator
             return new Result<KernelSpec?>(
                 new KernelSpec(containing, hintName, methodName, modifiers, spec.Value.Predictions, spec.Value.Labels,
                     (InputKind)input, (ReductionKind)reduction, (LabelShapeKind)labelShape, classCount, rowStride,
-                    new EquatableArray<ParameterSpec>(spec.Value.Parameters)),
+                    spec.Value.Gradient, new EquatableArray<ParameterSpec>(spec.Value.Parameters)),
                 EquatableArray<DiagnosticInfo>.Empty);
 
             void CheckOption(bool ok, string option, int value, string why)

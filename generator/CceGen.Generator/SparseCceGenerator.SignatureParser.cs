@@ -9,12 +9,13 @@ namespace CceGen.Generator;
 public sealed partial class SparseCceGenerator
 {
     /// <summary>The parameter and return types of a kernel, read in the order the signature grammar fixes.</summary>
-    internal readonly record struct ParsedSignature(PredictionType Predictions, LabelType Labels, List<ParameterSpec> Parameters);
+    internal readonly record struct ParsedSignature(PredictionType Predictions, LabelType Labels, GradientType Gradient, List<ParameterSpec> Parameters);
 
     /// <summary>
     /// Reads a kernel signature against the grammar
     /// <c>(ReadOnlySpan&lt;float|Half&gt; predictions, [int classCount], [int rowStride], ReadOnlySpan&lt;int|long&gt; labels,
-    /// [int labelStride], [Span&lt;float&gt; losses])</c>, where which optional parameters are allowed follows from the
+    /// [int labelStride], [Span&lt;float&gt; losses], [Span&lt;float|Half&gt; gradient], [ReadOnlySpan&lt;float&gt; upstream],
+    /// [out int correct])</c>, where which optional parameters are allowed follows from the
     /// attribute. Adds a diagnostic at the offending parameter for each mismatch.
     /// </summary>
     internal sealed class SignatureParser
@@ -48,7 +49,9 @@ public sealed partial class SparseCceGenerator
             ImmutableArray<IParameterSymbol> ps = _method.Parameters;
             foreach (IParameterSymbol p in ps)
             {
-                if (p.RefKind != RefKind.None || p.IsParams || p.IsThis || p.ScopedKind != ScopedKind.None)
+                bool correctCount = p.RefKind == RefKind.Out && p.Type.SpecialType == SpecialType.System_Int32 && p.Ordinal == ps.Length - 1;
+                // 'out int correct' is the one by-reference parameter (out parameters are implicitly scoped).
+                if (!correctCount && (p.RefKind != RefKind.None || p.IsParams || p.IsThis || p.ScopedKind != ScopedKind.None))
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameterModifier, p, p.Name, _methodName);
                 }
@@ -159,14 +162,11 @@ public sealed partial class SparseCceGenerator
             }
 
             // 5. Per-row losses: exactly when the reduction is None.
-            bool hasLosses = i < ps.Length && SpanElement(ps[i].Type, "Span") is { SpecialType: SpecialType.System_Single };
+            //    (With Mean or Sum a Span after the labels is the gradient: the loss is returned.)
+            bool hasLosses = _reduction == ReductionKind.None && i < ps.Length && SpanElement(ps[i].Type, "Span") is { SpecialType: SpecialType.System_Single };
             if (_reduction == ReductionKind.None && !hasLosses)
             {
                 Mismatch(i < ps.Length ? ps[i] : null, "CceReduction.None needs a Span<float> losses parameter after the labels");
-            }
-            else if (_reduction != ReductionKind.None && hasLosses)
-            {
-                Mismatch(ps[i], $"'{ps[i].Name}' (one loss per row) is only taken with CceReduction.None; CceReduction.{_reduction} returns the loss");
             }
 
             if (hasLosses)
@@ -175,7 +175,40 @@ public sealed partial class SparseCceGenerator
                 i++;
             }
 
-            // 6. Nothing else.
+            // 6. Fused gradient dL/dpredictions (same layout as the predictions), then an optional per-row upstream
+            //    gradient (None only), then the fused accuracy count.
+            GradientType gradient = GradientType.None;
+            if (i < ps.Length && ps[i].RefKind == RefKind.None && SpanElement(ps[i].Type, "Span") is { } gradElement)
+            {
+                gradient = gradElement.SpecialType == SpecialType.System_Single ? GradientType.Single
+                    : PredictionOf(gradElement) == PredictionType.Half ? GradientType.Half : GradientType.None;
+                if (gradient == GradientType.None)
+                {
+                    Mismatch(ps[i], $"the gradient '{ps[i].Name}' must be a Span<float> or Span<Half>");
+                }
+
+                parameters.Add(new ParameterSpec(ParameterRole.Gradient, ps[i].Name));
+                i++;
+            }
+
+            if (i < ps.Length && ps[i].RefKind == RefKind.None && SpanElement(ps[i].Type, "ReadOnlySpan") is { SpecialType: SpecialType.System_Single })
+            {
+                if (_reduction != ReductionKind.None || gradient == GradientType.None)
+                {
+                    Mismatch(ps[i], $"'{ps[i].Name}' (a per-row upstream gradient) needs CceReduction.None and a gradient span before it");
+                }
+
+                parameters.Add(new ParameterSpec(ParameterRole.Upstream, ps[i].Name));
+                i++;
+            }
+
+            if (i < ps.Length && ps[i].RefKind == RefKind.Out && ps[i].Type.SpecialType == SpecialType.System_Int32)
+            {
+                parameters.Add(new ParameterSpec(ParameterRole.Correct, ps[i].Name));
+                i++;
+            }
+
+            // 7. Nothing else.
             if (i < ps.Length)
             {
                 Mismatch(ps[i], $"parameter '{ps[i].Name}' is not part of any kernel form");
@@ -191,7 +224,7 @@ public sealed partial class SparseCceGenerator
                     _reduction.ToString(), _reduction == ReductionKind.None ? "void" : "float"));
             }
 
-            return _diagnostics.Count > errors ? null : new ParsedSignature(predictions, labels, parameters);
+            return _diagnostics.Count > errors ? null : new ParsedSignature(predictions, labels, gradient, parameters);
         }
 
         /// <summary>The parameter list the options call for, for diagnostics.</summary>
@@ -218,6 +251,14 @@ public sealed partial class SparseCceGenerator
             {
                 parts.Add("Span<float> losses");
             }
+
+            parts.Add("[Span<float|Half> gradient]");
+            if (_reduction == ReductionKind.None)
+            {
+                parts.Add("[ReadOnlySpan<float> upstream]");
+            }
+
+            parts.Add("[out int correct]");
 
             return string.Join(", ", parts);
         }

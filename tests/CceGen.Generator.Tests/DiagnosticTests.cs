@@ -92,7 +92,8 @@ public class DiagnosticTests
     [Theory]
     [InlineData("public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y);", "y", "needs an int classCount")]
     [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, int s, int t, ReadOnlySpan<int> y);", "t", "one int too many")]
-    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, Span<float> losses);", "losses", "only taken with CceReduction.None")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, Span<int> grad);", "grad", "must be a Span<float> or Span<Half>")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, Span<float> grad, ReadOnlySpan<float> up);", "up", "needs CceReduction.None")]
     [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, double extra);", "extra", "not part of any kernel form")]
     [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c);", "Loss", "no labels parameter")]
     public void CCE0007_ParameterList(string declaration, string marked, string why)

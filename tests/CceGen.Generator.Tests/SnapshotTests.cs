@@ -23,6 +23,10 @@ public class SnapshotTests
         { "HalfTorchMeanC3", "[SparseCceKernel(CceInput.PyTorchProbabilities, CceReduction.Mean, ClassCount = 3)] public static partial float Loss(ReadOnlySpan<Half> probabilities, ReadOnlySpan<int> labels);" },
         { "FloatKerasMeanC3", "[SparseCceKernel(CceInput.KerasProbabilities, CceReduction.Mean, ClassCount = 3)] public static partial float Loss(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels);" },
         { "HalfKerasNoneColumn", "[SparseCceKernel(CceInput.KerasProbabilities, CceReduction.None, Labels = CceLabelShape.Column)] public static partial void Loss(ReadOnlySpan<Half> probabilities, int classCount, ReadOnlySpan<int> labels, Span<float> losses);" },
+        { "FloatLogitsMeanC10GradientAccuracy", "[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)] public static partial float Loss(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient, out int correct);" },
+        { "HalfLogitsNoneGradientHalfUpstream", "[SparseCceKernel(CceInput.Logits, CceReduction.None)] public static partial void Loss(ReadOnlySpan<Half> logits, int classCount, ReadOnlySpan<int> labels, Span<float> losses, Span<Half> gradient, ReadOnlySpan<float> upstream, out int correct);" },
+        { "FloatTorchSumGradient", "[SparseCceKernel(CceInput.PyTorchProbabilities, CceReduction.Sum, ClassCount = 4)] public static partial float Loss(ReadOnlySpan<float> p, ReadOnlySpan<int> labels, Span<float> gradient, out int correct);" },
+        { "FloatKerasMeanGradient", "[SparseCceKernel(CceInput.KerasProbabilities, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> p, int classCount, ReadOnlySpan<int> labels, Span<float> gradient);" },
         { "FloatKerasSum", "[SparseCceKernel(CceInput.KerasProbabilities, CceReduction.Sum)] public static partial float Loss(ReadOnlySpan<float> probabilities, int classCount, ReadOnlySpan<int> labels);" },
     };
 

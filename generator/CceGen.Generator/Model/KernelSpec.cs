@@ -16,7 +16,10 @@ internal enum ReductionKind { Mean = 0, Sum = 1, None = 2 }
 internal enum LabelShapeKind { Vector = 0, Column = 1 }
 
 /// <summary>What a parameter of the kernel's signature means; the signature grammar fixes the order.</summary>
-internal enum ParameterRole { Predictions, ClassCount, RowStride, Labels, LabelStride, Losses }
+internal enum ParameterRole { Predictions, ClassCount, RowStride, Labels, LabelStride, Losses, Gradient, Upstream, Correct }
+
+/// <summary>Element type of the fused gradient output (None: no gradient).</summary>
+internal enum GradientType { None, Single, Half }
 
 /// <summary>One parameter: its role and the name the user gave it.</summary>
 internal sealed record ParameterSpec(ParameterRole Role, string Name);
@@ -37,6 +40,7 @@ internal sealed record KernelSpec(
     LabelShapeKind LabelShape,
     int ClassCount,
     int RowStride,
+    GradientType Gradient,
     EquatableArray<ParameterSpec> Parameters)
 {
     /// <summary>C is a compile-time constant.</summary>

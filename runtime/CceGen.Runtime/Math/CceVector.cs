@@ -155,4 +155,78 @@ public static class CceVector
             CceScalarLanes.MaxNative(t4.GetElement(0), t4.GetElement(2)),
             CceScalarLanes.MaxNative(t4.GetElement(1), t4.GetElement(3)));
     }
+
+    // ---- gradient helpers ---------------------------------------------------------------------------------------
+
+    /// <summary>1 in lane <paramref name="lane"/> (if 0..15), 0 elsewhere: the one-hot label within a 16-element block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> OneHot512(nint lane) =>
+        Vector512.ConditionalSelect(Vector512.Equals(Vector512<int>.Indices, Vector512.Create((int)System.Math.Clamp(lane, -1, 16))).AsSingle(), Vector512<float>.One, Vector512<float>.Zero);
+
+    /// <summary>1 in lane <paramref name="lane"/> (if 0..7), 0 elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> OneHot256(nint lane) =>
+        Vector256.ConditionalSelect(Vector256.Equals(Vector256<int>.Indices, Vector256.Create((int)System.Math.Clamp(lane, -1, 8))).AsSingle(), Vector256<float>.One, Vector256<float>.Zero);
+
+    /// <summary>Stores 16 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ref float destination, Vector512<float> value) => value.StoreUnsafe(ref destination);
+
+    /// <summary>Stores 8 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ref float destination, Vector256<float> value) => value.StoreUnsafe(ref destination);
+
+    /// <summary>Stores the first <paramref name="count"/> of 16 floats; memory past them is not touched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial(ref float destination, Vector512<float> value, int count)
+    {
+        fixed (float* p = &destination)
+        {
+            Avx512F.MaskStore(p, Mask512(count), value);
+        }
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> of 8 floats; memory past them is not touched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StorePartial(ref float destination, Vector256<float> value, int count)
+    {
+        fixed (float* p = &destination)
+        {
+            Avx.MaskStore(p, Mask256(count), value);
+        }
+    }
+
+    /// <summary>Stores 16 floats rounded to half (round to nearest even, as <c>(Half)f</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ref Half destination, Vector512<float> value) => StorePartial(ref destination, value, 16);
+
+    /// <summary>Stores 8 floats rounded to half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ref Half destination, Vector256<float> value) => StorePartial(ref destination, value, 8);
+
+    /// <summary>Stores the first <paramref name="count"/> lanes rounded to half; memory past them is not touched.</summary>
+    public static void StorePartial(ref Half destination, Vector512<float> value, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref destination, i) = (Half)value.GetElement(i);
+        }
+    }
+
+    /// <summary>Stores the first <paramref name="count"/> lanes rounded to half; memory past them is not touched.</summary>
+    public static void StorePartial(ref Half destination, Vector256<float> value, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Unsafe.Add(ref destination, i) = (Half)value.GetElement(i);
+        }
+    }
+
+    /// <summary>Stores one gradient element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreElement(ref float destination, nint index, float value) => Unsafe.Add(ref destination, index) = value;
+
+    /// <summary>Stores one gradient element rounded to half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreElement(ref Half destination, nint index, float value) => Unsafe.Add(ref destination, index) = (Half)value;
 }

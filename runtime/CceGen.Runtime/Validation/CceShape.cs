@@ -62,7 +62,8 @@ public static class CceShape
             return 0;
         }
 
-        long b = length < classCount ? 0 : ((long)length - classCount + rowStride - 1) / rowStride + 1;
+        // The only candidate is B = ceil(length / stride) (from length <= B * stride); it fits when its last row holds C values.
+        long b = ((long)length + rowStride - 1) / rowStride;
         if (b == 0 || (b - 1) * rowStride + classCount > length || length > b * rowStride)
         {
             CceThrowHelper.StridedPredictionsLength(parameterName, length, classCount, rowStride);
@@ -95,6 +96,17 @@ public static class CceShape
         if (length < required)
         {
             CceThrowHelper.OutputTooShort(parameterName, length, required);
+        }
+    }
+
+    /// <summary>Checks that a gradient span (same layout as the predictions) holds every element of B rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Gradient(int length, int batch, int classCount, int rowStride, string parameterName)
+    {
+        long required = batch == 0 ? 0 : ((long)(batch - 1) * rowStride) + classCount;
+        if (length < required)
+        {
+            CceThrowHelper.OutputTooShort(parameterName, length, (int)required);
         }
     }
 }
