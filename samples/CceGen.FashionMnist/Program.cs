@@ -1,4 +1,5 @@
 using System;
+using CceGen.Runtime;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -90,8 +91,7 @@ internal static class Program
         double loadSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
         ILossKernel kernel = options.DType == DType.F16 ? new GeneratedLossF16() : new GeneratedLossF32();
-        // TODO(generator): CpuDispatch.Describe(CpuDispatch.Current)
-        string isaPath = "unknown";
+        string isaPath = CpuDispatch.Describe(CpuDispatch.Current);
 
         int epochs = options.EffectiveEpochs;
         float lr = options.EffectiveLearningRate;
