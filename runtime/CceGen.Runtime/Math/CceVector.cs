@@ -151,9 +151,9 @@ public static class CceVector
     {
         Vector256<float> t8 = Vector256.MaxNative(lanes0To7, lanes8To15);
         Vector128<float> t4 = Vector128.MaxNative(t8.GetLower(), t8.GetUpper());
-        return CceScalarLanes.MaxNative(
-            CceScalarLanes.MaxNative(t4.GetElement(0), t4.GetElement(2)),
-            CceScalarLanes.MaxNative(t4.GetElement(1), t4.GetElement(3)));
+        // t2[i] = max(t4[i], t4[i+2]), then max(t2[0], t2[1]): vector ops, no data-dependent branches.
+        Vector128<float> t2 = Vector128.MaxNative(t4, Vector128.Shuffle(t4, Vector128.Create(2, 3, 2, 3)));
+        return Vector128.MaxNative(t2, Vector128.Shuffle(t2, Vector128.Create(1, 1, 1, 1))).ToScalar();
     }
 
     // ---- gradient helpers ---------------------------------------------------------------------------------------
