@@ -229,4 +229,23 @@ public static class CceVector
     /// <summary>Stores one gradient element rounded to half.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreElement(ref Half destination, nint index, float value) => Unsafe.Add(ref destination, index) = (Half)value;
+
+    // ---- batched logs ---------------------------------------------------------------------------------------------
+
+    /// <summary>Replaces 16 values by their logs with one Vector512 log (bit-identical to the scalar log per lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LogInPlace512(ref CceScalarLanes values)
+    {
+        ref float first = ref values[0];
+        LogOperator.Invoke(Vector512.LoadUnsafe(ref first)).StoreUnsafe(ref first);
+    }
+
+    /// <summary>Replaces 16 values by their logs with two Vector256 logs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LogInPlace256(ref CceScalarLanes values)
+    {
+        ref float first = ref values[0];
+        LogOperator.Invoke(Vector256.LoadUnsafe(ref first)).StoreUnsafe(ref first);
+        LogOperator.Invoke(Vector256.LoadUnsafe(ref first, 8)).StoreUnsafe(ref first, 8);
+    }
 }

@@ -58,22 +58,35 @@ namespace CceGen.Generated
         private static double Avx512(ref float predictions, ref int labels, int batch)
         {
             double total = 0;
-            for (int row = 0; row < batch; row++)
+            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+            // same bits, at a fraction of the cost. Row losses are then used in row order.
+            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+            for (int row0 = 0; row0 < batch; row0 += 16)
             {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
+                int rows = Math.Min(16, batch - row0);
+                for (int r = 0; r < rows; r++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
+                    int row = row0 + r;
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                    int label = Unsafe.Add(ref labels, row);
+                    if ((uint)label >= (uint)C)
+                    {
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                    }
 
-                // Load the row once; lanes past C are masked out of the sum after clipping.
-                Vector512<float> v0 = CceVector.LoadPartial512(ref x, 3, 0f);
-                // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
-                Vector512<float> sum = Vector512.ConditionalSelect(CceVector.Mask512(3), ClipOperator.Invoke(v0), Vector512<float>.Zero);
-                float rowSum = CceVector.Sum(sum);
-                // -log(clip(p)[y] / sum(clip(p))).
-                total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
+                    // Load the row once; lanes past C are masked out of the sum after clipping.
+                    Vector512<float> v0 = CceVector.LoadPartial512(ref x, 3, 0f);
+                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
+                    Vector512<float> sum = Vector512.ConditionalSelect(CceVector.Mask512(3), ClipOperator.Invoke(v0), Vector512<float>.Zero);
+                    float rowSum = CceVector.Sum(sum);
+                    // -log(clip(p)[y] / sum(clip(p))).
+                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                }
+                CceVector.LogInPlace512(ref logArgs);
+                for (int r = 0; r < rows; r++)
+                {
+                    total += -logArgs[r];
+                }
             }
             return total;
         }
@@ -83,23 +96,36 @@ namespace CceGen.Generated
         private static double Avx2(ref float predictions, ref int labels, int batch)
         {
             double total = 0;
-            for (int row = 0; row < batch; row++)
+            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+            // same bits, at a fraction of the cost. Row losses are then used in row order.
+            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+            for (int row0 = 0; row0 < batch; row0 += 16)
             {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
+                int rows = Math.Min(16, batch - row0);
+                for (int r = 0; r < rows; r++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
+                    int row = row0 + r;
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                    int label = Unsafe.Add(ref labels, row);
+                    if ((uint)label >= (uint)C)
+                    {
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                    }
 
-                // Load the row once; lanes past C are masked out of the sum after clipping.
-                Vector256<float> v0Lo = CceVector.LoadPartial256(ref x, 3, 0f);
-                // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
-                Vector256<float> sumLo = Vector256.ConditionalSelect(CceVector.Mask256(3), ClipOperator.Invoke(v0Lo), Vector256<float>.Zero);
-                Vector256<float> sumHi = Vector256<float>.Zero;
-                float rowSum = CceVector.Sum(sumLo, sumHi);
-                // -log(clip(p)[y] / sum(clip(p))).
-                total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
+                    // Load the row once; lanes past C are masked out of the sum after clipping.
+                    Vector256<float> v0Lo = CceVector.LoadPartial256(ref x, 3, 0f);
+                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
+                    Vector256<float> sumLo = Vector256.ConditionalSelect(CceVector.Mask256(3), ClipOperator.Invoke(v0Lo), Vector256<float>.Zero);
+                    Vector256<float> sumHi = Vector256<float>.Zero;
+                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    // -log(clip(p)[y] / sum(clip(p))).
+                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                }
+                CceVector.LogInPlace256(ref logArgs);
+                for (int r = 0; r < rows; r++)
+                {
+                    total += -logArgs[r];
+                }
             }
             return total;
         }

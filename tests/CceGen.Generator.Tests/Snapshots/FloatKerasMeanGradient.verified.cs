@@ -54,41 +54,54 @@ namespace CceGen.Generated
         private static double Avx512(ref float predictions, ref int labels, int batch, int classCount, ref float gradient, float scale)
         {
             double total = 0;
-            for (int row = 0; row < batch; row++)
+            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+            // same bits, at a fraction of the cost. Row losses are then used in row order.
+            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+            for (int row0 = 0; row0 < batch; row0 += 16)
             {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
+                int rows = Math.Min(16, batch - row0);
+                for (int r = 0; r < rows; r++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
-                ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                float rowScale = scale; // 1 / B for the mean
+                    int row = row0 + r;
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                    int label = Unsafe.Add(ref labels, row);
+                    if ((uint)label >= (uint)classCount)
+                    {
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                    }
+                    ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                    float rowScale = scale; // 1 / B for the mean
 
-                // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                Vector512<float> sum = Vector512<float>.Zero;
-                int j = 0;
-                for (; j <= classCount - 16; j += 16)
-                {
-                    sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                    Vector512<float> sum = Vector512<float>.Zero;
+                    int j = 0;
+                    for (; j <= classCount - 16; j += 16)
+                    {
+                        sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                    }
+                    if (j < classCount)
+                    {
+                        int rest = classCount - j;
+                        sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
+                    }
+                    float rowSum = CceVector.Sum(sum);
+                    // -log(clip(p)[y] / sum(clip(p))).
+                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
+                    // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.
+                    float invClipSum = 1f / rowSum;
+                    float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
+                    for (int k = 0; k < classCount; k++)
+                    {
+                        float p = CceVector.Element(ref x, k);
+                        float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
+                        CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);
+                    }
                 }
-                if (j < classCount)
+                CceVector.LogInPlace512(ref logArgs);
+                for (int r = 0; r < rows; r++)
                 {
-                    int rest = classCount - j;
-                    sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
-                }
-                float rowSum = CceVector.Sum(sum);
-                // -log(clip(p)[y] / sum(clip(p))).
-                total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
-                // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
-                // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.
-                float invClipSum = 1f / rowSum;
-                float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
-                for (int k = 0; k < classCount; k++)
-                {
-                    float p = CceVector.Element(ref x, k);
-                    float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
-                    CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);
+                    total += -logArgs[r];
                 }
             }
             return total;
@@ -98,47 +111,60 @@ namespace CceGen.Generated
         private static double Avx2(ref float predictions, ref int labels, int batch, int classCount, ref float gradient, float scale)
         {
             double total = 0;
-            for (int row = 0; row < batch; row++)
+            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+            // same bits, at a fraction of the cost. Row losses are then used in row order.
+            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+            for (int row0 = 0; row0 < batch; row0 += 16)
             {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
+                int rows = Math.Min(16, batch - row0);
+                for (int r = 0; r < rows; r++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
-                ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                float rowScale = scale; // 1 / B for the mean
-
-                // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                Vector256<float> sumLo = Vector256<float>.Zero;
-                Vector256<float> sumHi = Vector256<float>.Zero;
-                int j = 0;
-                for (; j <= classCount - 16; j += 16)
-                {
-                    sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
-                    sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
-                }
-                if (j < classCount)
-                {
-                    int rest = classCount - j;
-                    sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
-                    if (rest > 8)
+                    int row = row0 + r;
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                    int label = Unsafe.Add(ref labels, row);
+                    if ((uint)label >= (uint)classCount)
                     {
-                        sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                    }
+                    ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                    float rowScale = scale; // 1 / B for the mean
+
+                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                    Vector256<float> sumLo = Vector256<float>.Zero;
+                    Vector256<float> sumHi = Vector256<float>.Zero;
+                    int j = 0;
+                    for (; j <= classCount - 16; j += 16)
+                    {
+                        sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
+                        sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                    }
+                    if (j < classCount)
+                    {
+                        int rest = classCount - j;
+                        sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
+                        if (rest > 8)
+                        {
+                            sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
+                        }
+                    }
+                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    // -log(clip(p)[y] / sum(clip(p))).
+                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
+                    // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.
+                    float invClipSum = 1f / rowSum;
+                    float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
+                    for (int k = 0; k < classCount; k++)
+                    {
+                        float p = CceVector.Element(ref x, k);
+                        float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
+                        CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);
                     }
                 }
-                float rowSum = CceVector.Sum(sumLo, sumHi);
-                // -log(clip(p)[y] / sum(clip(p))).
-                total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
-                // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
-                // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.
-                float invClipSum = 1f / rowSum;
-                float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
-                for (int k = 0; k < classCount; k++)
+                CceVector.LogInPlace256(ref logArgs);
+                for (int r = 0; r < rows; r++)
                 {
-                    float p = CceVector.Element(ref x, k);
-                    float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
-                    CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);
+                    total += -logArgs[r];
                 }
             }
             return total;
