@@ -100,18 +100,27 @@ public static class CceVector
 
     /// <summary>Loads <paramref name="count"/> (0..8) halves widened to float; the other lanes are <paramref name="fill"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> LoadPartial256(ref Half source, int count, float fill)
+    public static unsafe Vector256<float> LoadPartial256(ref Half source, int count, float fill)
     {
-        // AVX2 has no 16-bit masked load: stage the tail in a register-sized local.
-        Vector128<ushort> staged = default;
-        ref ushort dst = ref Unsafe.As<Vector128<ushort>, ushort>(ref staged);
-        ref ushort src = ref Unsafe.As<Half, ushort>(ref source);
-        for (int i = 0; i < count; i++)
+        if (count >= 8)
         {
-            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+            return Load256(ref source);
         }
 
-        Vector256<float> widened = HalfWidening.ToSingle(Vector256.WidenLower(staged.ToVector256Unsafe()));
+        // AVX2 has no 16-bit masked load: load whole pairs of halves with a 32-bit masked load (vpmaskmovd never
+        // touches masked-out memory), then insert an odd last half by itself.
+        Vector128<ushort> raw;
+        fixed (Half* p = &source)
+        {
+            Vector128<int> pairs = Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(count >> 1));
+            raw = Avx2.MaskLoad((int*)p, pairs).AsUInt16();
+            if ((count & 1) != 0)
+            {
+                raw = raw.WithElement(count - 1, ((ushort*)p)[count - 1]);
+            }
+        }
+
+        Vector256<float> widened = HalfWidening.ToSingle(Vector256.WidenLower(raw.ToVector256Unsafe()));
         return Vector256.ConditionalSelect(Mask256(count), widened, Vector256.Create(fill));
     }
 
