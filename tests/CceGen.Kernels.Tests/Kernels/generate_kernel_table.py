@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Writes KernelTable.Declarations.cs and KernelTable.Registry.cs (the T4-style table of kernels under test).
+
+Run from this folder:  python3 generate_kernel_table.py
+The output is checked in; re-run after changing the table below.
+
+Coverage (asserted again at test time by KernelTableCoverageTests):
+  for every (dtype, input) pair:
+    * runtime classCount: every reduction x labels {Vector<int>, Column<long>, Column<long>+labelStride}
+      x layout {dense, runtime rowStride}, plus every reduction with a compile-time RowStride = 104,
+      plus Vector<long> and Column<int>+labelStride kernels;
+    * compile-time ClassCount in {1, 3, 10, 16, 17, 33, 64, 100}: every reduction, with the label kind and the
+      layout (dense / runtime rowStride / compile-time RowStride = C + 3) rotated so each C sees each of them.
+"""
+
+import os
+
+DTYPES = [("F", "float", "Float"), ("H", "Half", "Half")]
+INPUTS = [("Logits", "Logits"), ("Torch", "PyTorchProbabilities"), ("Keras", "KerasProbabilities")]
+REDUCTIONS = ["Mean", "Sum", "None"]
+# (short, shape, label element type, has label stride, LabelKind enum member)
+LABELS = {
+    "VecI": ("Vector", "int", False, "VectorInt"),
+    "VecL": ("Vector", "long", False, "VectorLong"),
+    "ColL": ("Column", "long", False, "ColumnLong"),
+    "ColLS": ("Column", "long", True, "ColumnLongStrided"),
+    "ColI": ("Column", "int", False, "ColumnInt"),
+    "ColIS": ("Column", "int", True, "ColumnIntStrided"),
+}
+ROTATED_LABELS = ["VecI", "ColL", "ColLS"]
+STRIDES = ["Dense", "RtStride", "FixStride"]
+FIXED_CS = [1, 3, 10, 16, 17, 33, 64, 100]
+RUNTIME_C_FIXED_ROW_STRIDE = 104
+
+
+def kernels():
+    out = []
+    for d_short, d_type, d_enum in DTYPES:
+        for i_short, i_enum in INPUTS:
+            # Runtime class count.
+            for r in REDUCTIONS:
+                for lab in ROTATED_LABELS:
+                    for s in ["Dense", "RtStride"]:
+                        out.append((d_short, d_type, d_enum, i_short, i_enum, r, 0, lab, s, 0))
+            for ri, r in enumerate(REDUCTIONS):
+                out.append((d_short, d_type, d_enum, i_short, i_enum, r, 0, ROTATED_LABELS[ri], "FixStride", RUNTIME_C_FIXED_ROW_STRIDE))
+            out.append((d_short, d_type, d_enum, i_short, i_enum, "None", 0, "VecL", "Dense", 0))
+            out.append((d_short, d_type, d_enum, i_short, i_enum, "Mean", 0, "ColIS", "RtStride", 0))
+            out.append((d_short, d_type, d_enum, i_short, i_enum, "None", 0, "ColI", "Dense", 0))
+            # Compile-time class counts.
+            for ci, c in enumerate(FIXED_CS):
+                for ri, r in enumerate(REDUCTIONS):
+                    lab = ROTATED_LABELS[(ci + ri) % 3]
+                    s = STRIDES[(ci + 2 * ri) % 3]
+                    out.append((d_short, d_type, d_enum, i_short, i_enum, r, c, lab, s, c + 3 if s == "FixStride" else 0))
+    return out
+
+
+def name_of(k):
+    d_short, _, _, i_short, _, r, c, lab, s, _ = k
+    cpart = "Crt" if c == 0 else f"C{c}"
+    return f"{d_short}_{i_short}_{r}_{cpart}_{lab}_{s}"
+
+
+def declaration(k):
+    d_short, d_type, d_enum, i_short, i_enum, r, c, lab, s, fixed_stride = k
+    shape, ltype, lstride, _ = LABELS[lab]
+    opts = []
+    if shape == "Column":
+        opts.append("Labels = CceLabelShape.Column")
+    if c:
+        opts.append(f"ClassCount = {c}")
+    if s == "FixStride":
+        opts.append(f"RowStride = {fixed_stride}")
+    attr = f"[SparseCceKernel(CceInput.{i_enum}, CceReduction.{r}" + "".join(", " + o for o in opts) + ")]"
+    ps = [f"ReadOnlySpan<{d_type}> predictions"]
+    if not c:
+        ps.append("int classCount")
+    if s == "RtStride":
+        ps.append("int rowStride")
+    ps.append(f"ReadOnlySpan<{ltype}> labels")
+    if lstride:
+        ps.append("int labelStride")
+    if r == "None":
+        ps.append("Span<float> losses")
+    ret = "void" if r == "None" else "float"
+    return f"    {attr}\n    public static partial {ret} {name_of(k)}({', '.join(ps)});\n"
+
+
+def registry_entry(k):
+    d_short, d_type, d_enum, i_short, i_enum, r, c, lab, s, fixed_stride = k
+    shape, ltype, lstride, lab_enum = LABELS[lab]
+    args = ["pf" if d_type == "float" else "ph"]
+    if not c:
+        args.append("c")
+    if s == "RtStride":
+        args.append("rs")
+    args.append("li" if ltype == "int" else "ll")
+    if lstride:
+        args.append("ls")
+    if r == "None":
+        args.append("losses")
+    call = f"DeclaredKernels.{name_of(k)}({', '.join(args)})"
+    body = f"{{ {call}; return float.NaN; }}" if r == "None" else call
+    stride_enum = {"Dense": "Dense", "RtStride": "Runtime", "FixStride": "Fixed"}[s]
+    return (f"        new(\"{name_of(k)}\", Dtype.{d_enum}, CceInput.{i_enum}, CceReduction.{r}, LabelKind.{lab_enum}, "
+            f"{c}, StrideKind.{stride_enum}, {fixed_stride},\n"
+            f"            static (pf, ph, c, rs, li, ll, ls, losses) => {body}),\n")
+
+
+HEADER = """// <auto-generated by generate_kernel_table.py: edit the script, not this file />
+"""
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ks = kernels()
+    names = [name_of(k) for k in ks]
+    assert len(names) == len(set(names)), "duplicate kernel names"
+
+    with open(os.path.join(here, "KernelTable.Declarations.cs"), "w", newline="\n") as f:
+        f.write(HEADER)
+        f.write("using System;\n\nnamespace CceGen.Kernels.Tests;\n\n")
+        f.write("/// <summary>The kernels under test: CceGen generates their bodies. Names: dtype_input_reduction_C_labels_layout.</summary>\n")
+        f.write("internal static partial class DeclaredKernels\n{\n")
+        f.write("\n".join(declaration(k) for k in ks))
+        f.write("}\n")
+
+    with open(os.path.join(here, "KernelTable.Registry.cs"), "w", newline="\n") as f:
+        f.write(HEADER)
+        f.write("using System;\n\nnamespace CceGen.Kernels.Tests;\n\n")
+        f.write("internal static partial class KernelTable\n{\n")
+        f.write("    /// <summary>Every declared kernel with its options and a uniform thunk.</summary>\n")
+        f.write("    public static readonly KernelInfo[] All =\n    {\n")
+        f.write("".join(registry_entry(k) for k in ks))
+        f.write("    };\n}\n")
+    print(f"{len(ks)} kernels")
+
+
+if __name__ == "__main__":
+    main()
