@@ -181,6 +181,12 @@ public sealed partial class SparseCceGenerator
                     w.Line($"CceShape.RowStride(rowStride, {ClassCountExpr(spec)}, \"{spec.Name(ParameterRole.RowStride)}\");");
                 }
 
+                if (spec.RowStride > 0 && spec.Has(ParameterRole.ClassCount))
+                {
+                    w.Line("// The row stride is fixed at compile time but C is not: C must still fit in a row.");
+                    w.Line($"CceShape.ClassCountWithinRowStride(classCount, RowStride, \"{spec.Name(ParameterRole.ClassCount)}\");");
+                }
+
                 if (spec.Has(ParameterRole.LabelStride))
                 {
                     w.Line($"CceShape.LabelStride(labelStride, \"{spec.Name(ParameterRole.LabelStride)}\");");

@@ -30,6 +30,16 @@ public static class CceShape
         }
     }
 
+    /// <summary>Checks a runtime class count against a compile-time row stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ClassCountWithinRowStride(int classCount, int rowStride, string parameterName)
+    {
+        if (classCount > rowStride)
+        {
+            CceThrowHelper.ClassCountAboveRowStride(parameterName, classCount, rowStride);
+        }
+    }
+
     /// <summary>Checks a runtime label stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LabelStride(int labelStride, string parameterName)

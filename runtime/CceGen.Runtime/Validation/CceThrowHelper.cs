@@ -33,6 +33,14 @@ public static class CceThrowHelper
             rowStride,
             $"The row stride must be at least the class count {classCount}; it is {rowStride}.");
 
+    /// <summary>A runtime class count larger than the kernel's compile-time row stride.</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ClassCountAboveRowStride(string parameterName, int classCount, int rowStride) =>
+        throw new ArgumentOutOfRangeException(
+            parameterName,
+            classCount,
+            $"The class count {classCount} exceeds the kernel's compile-time RowStride {rowStride}; valid class counts are in [1, {rowStride}].");
+
     /// <summary>A label stride that is not positive.</summary>
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public static void LabelStrideNotPositive(string parameterName, int labelStride) =>
