@@ -108,15 +108,26 @@ public static class CceVector
         }
 
         // AVX2 has no 16-bit masked load: load whole pairs of halves with a 32-bit masked load (vpmaskmovd never
-        // touches masked-out memory), then insert an odd last half by itself.
-        Vector128<ushort> raw;
+        // touches masked-out memory), then insert an odd last half by itself. Without AVX2 (the helper is still
+        // callable, though kernels then run the scalar path) copy the elements one by one.
+        Vector128<ushort> raw = default;
         fixed (Half* p = &source)
         {
-            Vector128<int> pairs = Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(count >> 1));
-            raw = Avx2.MaskLoad((int*)p, pairs).AsUInt16();
-            if ((count & 1) != 0)
+            if (Avx2.IsSupported)
             {
-                raw = raw.WithElement(count - 1, ((ushort*)p)[count - 1]);
+                Vector128<int> pairs = Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(count >> 1));
+                raw = Avx2.MaskLoad((int*)p, pairs).AsUInt16();
+                if ((count & 1) != 0)
+                {
+                    raw = raw.WithElement(count - 1, ((ushort*)p)[count - 1]);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    raw = raw.WithElement(i, ((ushort*)p)[i]);
+                }
             }
         }
 
