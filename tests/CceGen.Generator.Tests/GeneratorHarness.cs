@@ -46,6 +46,29 @@ internal static class GeneratorHarness
         return new Run(driver.GetRunResult().Results[0], output);
     }
 
+    /// <summary>The reference assemblies every harness compilation uses (.NET 10 reference pack + CceGen.Runtime), parsed once.</summary>
+    public static ImmutableArray<MetadataReference> References => s_references;
+
+    /// <summary>Runs the generator once with explicit parse and compilation options (fuzzing: language version,
+    /// documentation mode, warning level, unsafe code); every source gets <paramref name="parseOptions"/>.</summary>
+    public static Run Generate(CSharpParseOptions parseOptions, CSharpCompilationOptions compilationOptions, params string[] sources)
+    {
+        CSharpCompilation compilation = Empty(compilationOptions)
+            .AddSyntaxTrees(sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, parseOptions, path: $"Source{i}.cs")));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { new SparseCceGenerator().AsSourceGenerator() }, parseOptions: parseOptions)
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        return new Run(driver.GetRunResult().Results[0], output);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<CSharpCompilationOptions, CSharpCompilation> s_empty = new();
+
+    /// <summary>
+    /// A compilation with the references and no source, one per options. Compilations derived from it with
+    /// AddSyntaxTrees share its bound reference assemblies, which makes thousands of small compilations cheap (fuzzing).
+    /// </summary>
+    public static CSharpCompilation Empty(CSharpCompilationOptions options) =>
+        s_empty.GetOrAdd(options, o => CSharpCompilation.Create("Tests", references: s_references, options: o));
+
     internal sealed record Run(GeneratorRunResult Result, Compilation Output)
     {
         public ImmutableArray<Diagnostic> GeneratorDiagnostics => Result.Diagnostics;
