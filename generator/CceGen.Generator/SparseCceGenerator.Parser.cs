@@ -43,11 +43,12 @@ public sealed partial class SparseCceGenerator
             Location nameLocation = syntax.Identifier.GetLocation();
             string methodName = method.Name;
 
-            // Declaration shape: C# 11+, static, partial definition, not generic, inside partial types.
+            // Declaration shape: C# 12+ (file-local helpers, inline-array lanes), static, partial definition, not generic,
+            // inside partial types.
             LanguageVersion languageVersion = ((CSharpParseOptions)syntax.SyntaxTree.Options).LanguageVersion;
             if (languageVersion != LanguageVersion.Default && languageVersion != LanguageVersion.Latest &&
                 languageVersion != LanguageVersion.LatestMajor && languageVersion != LanguageVersion.Preview &&
-                languageVersion < LanguageVersion.CSharp11)
+                languageVersion < LanguageVersion.CSharp12)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, nameLocation, methodName, languageVersion.ToDisplayString()));
             }
@@ -57,8 +58,12 @@ public sealed partial class SparseCceGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.KernelMustBeStatic, nameLocation, methodName));
             }
 
+            // A definition part only: no body, no user-written implementing part, and nothing (extern, async) that would make
+            // the declaration an implementation or change what the generated body may be.
             bool isPartial = syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
-            if (!isPartial || syntax.Body is not null || syntax.ExpressionBody is not null)
+            if (!isPartial || syntax.Body is not null || syntax.ExpressionBody is not null ||
+                method.PartialImplementationPart is not null || method.IsExtern ||
+                syntax.Modifiers.Any(SyntaxKind.ExternKeyword) || syntax.Modifiers.Any(SyntaxKind.AsyncKeyword))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.KernelMustBePartialDefinition, nameLocation, methodName));
             }
@@ -68,7 +73,7 @@ public sealed partial class SparseCceGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.KernelMustNotBeGeneric, nameLocation, methodName));
             }
 
-            ContainingTypeSpec? containing = ParseContainingTypes(syntax, methodName, diagnostics);
+            ContainingTypeSpec? containing = ParseContainingTypes(syntax, method, methodName, diagnostics);
             cancellationToken.ThrowIfCancellationRequested();
 
             // Attribute options. A malformed attribute is already a compiler error: generate nothing, add nothing.
@@ -123,7 +128,12 @@ public sealed partial class SparseCceGenerator
                 return new Result<KernelSpec?>(null, new EquatableArray<DiagnosticInfo>(diagnostics));
             }
 
-            string modifiers = string.Join(" ", syntax.Modifiers.Select(static m => m.Text));
+            // The generated part repeats exactly the modifiers both parts must share.
+            string modifiers = string.Join(" ", syntax.Modifiers
+                .Where(static m => m.Kind() is SyntaxKind.PublicKeyword or SyntaxKind.PrivateKeyword or SyntaxKind.ProtectedKeyword
+                    or SyntaxKind.InternalKeyword or SyntaxKind.StaticKeyword or SyntaxKind.UnsafeKeyword or SyntaxKind.NewKeyword
+                    or SyntaxKind.PartialKeyword)
+                .Select(static m => m.Text));
             string hintName = BuildHintName(containing, method);
             return new Result<KernelSpec?>(
                 new KernelSpec(containing, hintName, methodName, modifiers, spec.Value.Predictions, spec.Value.Labels,
@@ -143,7 +153,7 @@ public sealed partial class SparseCceGenerator
         private static Result<KernelSpec?> Fail(DiagnosticInfo diagnostic) =>
             new(null, new EquatableArray<DiagnosticInfo>(new[] { diagnostic }));
 
-        private static ContainingTypeSpec? ParseContainingTypes(MethodDeclarationSyntax syntax, string methodName, List<DiagnosticInfo> diagnostics)
+        private static ContainingTypeSpec? ParseContainingTypes(MethodDeclarationSyntax syntax, IMethodSymbol method, string methodName, List<DiagnosticInfo> diagnostics)
         {
             var types = new List<TypeDeclarationSpec>();
             bool ok = true;
@@ -156,8 +166,19 @@ public sealed partial class SparseCceGenerator
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.Text, methodName));
                         ok = false;
                     }
+                    else if (type.Modifiers.Any(SyntaxKind.FileKeyword))
+                    {
+                        // A file-local type cannot be extended from the generated file.
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeIsFileLocal, type.Identifier.GetLocation(), type.Identifier.Text, methodName));
+                        ok = false;
+                    }
 
-                    types.Insert(0, new TypeDeclarationSpec(TypeKeyword(type), type.Identifier.Text + (type.TypeParameterList?.ToString() ?? string.Empty)));
+                    // Type parameters by name (and variance) only: attributes and constraints live on the user's part.
+                    string typeParameters = type.TypeParameterList is null
+                        ? string.Empty
+                        : "<" + string.Join(", ", type.TypeParameterList.Parameters.Select(static p =>
+                            (p.VarianceKeyword.IsKind(SyntaxKind.None) ? string.Empty : p.VarianceKeyword.Text + " ") + p.Identifier.Text)) + ">";
+                    types.Insert(0, new TypeDeclarationSpec(TypeKeyword(type), type.Identifier.Text + typeParameters));
                 }
                 else if (node is not BaseNamespaceDeclarationSyntax && node is not CompilationUnitSyntax)
                 {
@@ -171,20 +192,13 @@ public sealed partial class SparseCceGenerator
                 ok = false;
             }
 
-            string? ns = null;
-            var parts = new List<string>();
-            for (SyntaxNode? node = syntax.Parent; node is not null; node = node.Parent)
-            {
-                if (node is BaseNamespaceDeclarationSyntax nsSyntax)
-                {
-                    parts.Insert(0, nsSyntax.Name.ToString());
-                }
-            }
-
-            if (parts.Count > 0)
-            {
-                ns = string.Join(".", parts);
-            }
+            // The namespace from the symbol: no comments, spaces or escapes from the source text.
+            INamespaceSymbol? nsSymbol = method.ContainingType?.ContainingNamespace;
+            string? ns = nsSymbol is null || nsSymbol.IsGlobalNamespace
+                ? null
+                : nsSymbol.ToDisplayString(new SymbolDisplayFormat(
+                    typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+                    miscellaneousOptions: SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers));
 
             return ok ? new ContainingTypeSpec(ns, new EquatableArray<TypeDeclarationSpec>(types)) : null;
         }
@@ -212,13 +226,19 @@ public sealed partial class SparseCceGenerator
             var builder = new StringBuilder();
             if (containing.Namespace is not null)
             {
-                builder.Append(containing.Namespace).Append('.');
+                builder.Append(containing.Namespace.Replace("@", string.Empty)).Append('.');
             }
 
+            // Metadata names (Outer`1): a backtick cannot occur in an identifier, so Outer<T> and a type Outer_1 differ.
+            var chain = new List<string>();
             for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
             {
-                string part = type.Arity > 0 ? type.Name + "_" + type.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture) : type.Name;
-                builder.Insert(containing.Namespace is null ? 0 : containing.Namespace.Length + 1, part + ".");
+                chain.Insert(0, type.MetadataName);
+            }
+
+            foreach (string part in chain)
+            {
+                builder.Append(part).Append('.');
             }
 
             builder.Append(method.Name);
@@ -227,19 +247,19 @@ public sealed partial class SparseCceGenerator
             return builder.ToString();
         }
 
+        /// <summary>
+        /// Overloads, and names that differ only in case (hint names compare case-insensitively), get their index among
+        /// the type's methods with that name ignoring case, in declaration order.
+        /// </summary>
         private static void AppendOverloadIndex(IMethodSymbol method, StringBuilder builder)
         {
-            var sameName = method.ContainingType.GetMembers(method.Name);
-            if (sameName.Length > 1)
+            var sameName = method.ContainingType.GetMembers()
+                .Where(m => m is IMethodSymbol && string.Equals(m.Name, method.Name, StringComparison.OrdinalIgnoreCase))
+                .ToList();
+            if (sameName.Count > 1)
             {
-                for (int i = 0; i < sameName.Length; i++)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(sameName[i], method))
-                    {
-                        builder.Append('_').Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                        break;
-                    }
-                }
+                int index = sameName.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method));
+                builder.Append('_').Append(index.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
         }
     }

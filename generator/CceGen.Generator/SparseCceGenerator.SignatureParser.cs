@@ -51,7 +51,8 @@ public sealed partial class SparseCceGenerator
             {
                 bool correctCount = p.RefKind == RefKind.Out && p.Type.SpecialType == SpecialType.System_Int32 && p.Ordinal == ps.Length - 1;
                 // 'out int correct' is the one by-reference parameter (out parameters are implicitly scoped).
-                if (!correctCount && (p.RefKind != RefKind.None || p.IsParams || p.IsThis || p.ScopedKind != ScopedKind.None))
+                bool extensionThis = _method.IsExtensionMethod && p.Ordinal == 0;
+                if (!correctCount && (p.RefKind != RefKind.None || p.IsParams || extensionThis || p.ScopedKind != ScopedKind.None))
                 {
                     Report(DiagnosticDescriptors.UnsupportedParameterModifier, p, p.Name, _methodName);
                 }
@@ -82,7 +83,7 @@ public sealed partial class SparseCceGenerator
 
             // 2. ints before the labels: classCount (unless fixed), then rowStride.
             int ints = 0;
-            while (i + ints < ps.Length && ps[i + ints].Type.SpecialType == SpecialType.System_Int32)
+            while (i + ints < ps.Length && ps[i + ints].RefKind == RefKind.None && ps[i + ints].Type.SpecialType == SpecialType.System_Int32)
             {
                 ints++;
             }
@@ -149,7 +150,7 @@ public sealed partial class SparseCceGenerator
             }
 
             // 4. Label stride: only for a (B, 1) column.
-            if (i < ps.Length && ps[i].Type.SpecialType == SpecialType.System_Int32)
+            if (i < ps.Length && ps[i].RefKind == RefKind.None && ps[i].Type.SpecialType == SpecialType.System_Int32)
             {
                 if (_labelShape != LabelShapeKind.Column)
                 {

@@ -159,14 +159,50 @@ public class DiagnosticTests
         Assert.Contains("Parameter 'c' of kernel 'Loss'", d.GetMessage());
     }
 
-    [Fact]
-    public void CCE0012_LanguageVersion()
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10, "10.0")]
+    [InlineData(LanguageVersion.CSharp11, "11.0")]
+    public void CCE0012_LanguageVersion(LanguageVersion version, string shown)
     {
         string source = InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);");
-        GeneratorHarness.Run run = GeneratorHarness.Generate(LanguageVersion.CSharp10, source);
+        GeneratorHarness.Run run = GeneratorHarness.Generate(version, source);
         Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("CCE0012", d.Id);
-        Assert.Contains("C# 10.0", d.GetMessage());
+        Assert.Contains($"C# {shown}", d.GetMessage());
+        Assert.Contains("C# 12 or later", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0014_FileLocalContainingType()
+    {
+        string source = """
+            using System;
+            using CceGen;
+            namespace Demo;
+            file static partial class Losses
+            {
+                [SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);
+            }
+            """;
+        Diagnostic d = Single(source, "CCE0014", "Losses");
+        Assert.Contains("is file-local", d.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static extern partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y); public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y) => 0;")]
+    public void CCE0002_ImplementationPartsAreRefused(string member)
+    {
+        GeneratorHarness.Run run = GeneratorHarness.Generate(InType(member));
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "CCE0002");
+        Assert.Empty(run.Result.GeneratedSources);
+    }
+
+    [Fact]
+    public void CCE0011_ExtensionThis()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(this ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);"), "CCE0011", "z");
+        Assert.Contains("Parameter 'z'", d.GetMessage());
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public class SnapshotTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.OutputProblems);
         GeneratedSourceResult file = Assert.Single(run.Result.GeneratedSources);
-        Assert.Equal("Demo.Deep.Outer_1.Inner.Loss.g.cs", file.HintName);
+        Assert.Equal("Demo.Deep.Outer`1.Inner.Loss.g.cs", file.HintName);
         Snapshot.Match(file.SourceText.ToString(), "NestedGenericRecordStruct");
     }
 
@@ -140,5 +140,35 @@ public class SnapshotTests
         string first = GeneratorHarness.Generate(source).Result.GeneratedSources.Single().SourceText.ToString();
         string second = GeneratorHarness.Generate(source).Result.GeneratedSources.Single().SourceText.ToString();
         Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void FormsFoundByTheFuzzerCompile()
+    {
+        // Accuracy right after the labels (no gradient), a ref struct container, attributes on type parameters, a
+        // lower-case type name, a comment inside the namespace name and names differing only in case.
+        const string source = """
+            using System;
+            using CceGen;
+
+            namespace Demo /* c */ . Sub;
+
+            [AttributeUsage(AttributeTargets.GenericParameter)] sealed class MarkerAttribute : Attribute { }
+
+            public ref partial struct S<[Marker] T>
+            {
+                [SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)]
+                public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y, out int correct);
+
+                [SparseCceKernel(CceInput.Logits, CceReduction.Mean, Labels = CceLabelShape.Column, ClassCount = 10)]
+                public static partial float LOSS(ReadOnlySpan<float> z, ReadOnlySpan<int> y, out int correct);
+            }
+            """;
+        GeneratorHarness.Run run = GeneratorHarness.Generate(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.OutputProblems);
+        Assert.Equal(
+            new[] { "Demo.Sub.S`1.LOSS_1.g.cs", "Demo.Sub.S`1.Loss_0.g.cs" },
+            run.Result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
     }
 }

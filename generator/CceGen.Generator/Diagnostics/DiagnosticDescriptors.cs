@@ -47,8 +47,12 @@ internal static class DiagnosticDescriptors
         "Parameter '{0}' of kernel '{1}' must be passed by value: ref, in, out, scoped, params and this are not supported");
 
     public static readonly DiagnosticDescriptor LanguageVersionTooLow = Create(
-        "CCE0012", "C# 11 or later is required",
-        "CceGen needs C# 11 or later for kernel '{0}' (it emits file-local helper types); this project uses C# {1}");
+        "CCE0012", "C# 12 or later is required",
+        "CceGen needs C# 12 or later for kernel '{0}' (it emits file-local helper types and inline-array lanes); this project uses C# {1}");
+
+    public static readonly DiagnosticDescriptor ContainingTypeIsFileLocal = Create(
+        "CCE0014", "Containing type must not be file-local",
+        "Type '{0}' containing kernel method '{1}' is file-local; the generated part of a kernel lives in another file, so its types must not be 'file'");
 
     public static readonly DiagnosticDescriptor InternalError = Create(
         "CCE0013", "CceGen could not generate the kernel",
@@ -69,6 +73,7 @@ internal static class DiagnosticDescriptors
         [UnsupportedParameterModifier.Id] = UnsupportedParameterModifier,
         [LanguageVersionTooLow.Id] = LanguageVersionTooLow,
         [InternalError.Id] = InternalError,
+        [ContainingTypeIsFileLocal.Id] = ContainingTypeIsFileLocal,
     };
 
     /// <summary>All descriptors, in ID order.</summary>
