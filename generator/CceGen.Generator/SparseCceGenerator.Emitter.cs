@@ -216,6 +216,7 @@ public sealed partial class SparseCceGenerator
                     w.Line($"CceShape.Output(upstream.Length, batch, \"{spec.Name(ParameterRole.Upstream)}\");");
                 }
 
+                EmitOverlapChecks(w, spec);
                 if (spec.Has(ParameterRole.Correct))
                 {
                     w.Line("correct = 0;");
@@ -294,6 +295,42 @@ public sealed partial class SparseCceGenerator
                         w.Line("// Row losses are summed in double in row order.");
                         w.Line("return (float)total;");
                         break;
+                }
+            }
+        }
+
+        /// <summary>Outputs are written while inputs are still being read: refuse any sharing of memory.</summary>
+        private static void EmitOverlapChecks(SourceWriter w, KernelSpec spec)
+        {
+            var outputs = new List<(ParameterRole Role, string Local)>();
+            if (spec.Has(ParameterRole.Losses))
+            {
+                outputs.Add((ParameterRole.Losses, "losses"));
+            }
+
+            if (spec.Has(ParameterRole.Gradient))
+            {
+                outputs.Add((ParameterRole.Gradient, "gradient"));
+            }
+
+            if (outputs.Count == 0)
+            {
+                return;
+            }
+
+            var others = new List<(ParameterRole Role, string Local)> { (ParameterRole.Predictions, "predictions"), (ParameterRole.Labels, "labels") };
+            if (spec.Has(ParameterRole.Upstream))
+            {
+                others.Add((ParameterRole.Upstream, "upstream"));
+            }
+
+            w.Line("// Outputs must not alias inputs or each other (rows are written while later rows are still read).");
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                var targets = others.Concat(outputs.Take(i));
+                foreach (var other in targets)
+                {
+                    w.Line($"CceShape.Disjoint(MemoryMarshal.AsBytes({outputs[i].Local}), MemoryMarshal.AsBytes({other.Local}), \"{spec.Name(outputs[i].Role)}\", \"{spec.Name(other.Role)}\");");
                 }
             }
         }
@@ -461,13 +498,13 @@ public sealed partial class SparseCceGenerator
                 EmitRowResult(w, spec, "-LogOperator.Invoke(CceVector.Element(ref x, (nint)label))");
                 if (spec.Has(ParameterRole.Gradient))
                 {
-                    w.Line("// dL/dp = -1 / p[label] at the label, 0 elsewhere.");
+                    w.Line("// dL/dp = -scale / p[label] at the label (one rounding: finite even for tiny p), 0 elsewhere.");
                     using (w.Block($"for (int j = 0; j < {ClassCountExpr(spec)}; j++)"))
                     {
                         w.Line("CceVector.StoreElement(ref g, j, 0f);");
                     }
 
-                    w.Line("CceVector.StoreElement(ref g, (nint)label, (-1f / CceVector.Element(ref x, (nint)label)) * rowScale);");
+                    w.Line("CceVector.StoreElement(ref g, (nint)label, -rowScale / CceVector.Element(ref x, (nint)label));");
                 }
 
                 EmitAccuracy(w, spec, $"CceRow.Max(ref x, {ClassCountExpr(spec)})");
@@ -828,14 +865,14 @@ public sealed partial class SparseCceGenerator
             }
 
             w.Line("// Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,");
-            w.Line("// zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.");
+            w.Line("// zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.");
             w.Line("float invClipSum = 1f / rowSum;");
             w.Line("float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));");
             using (w.Block($"for (int k = 0; k < {ClassCountExpr(spec)}; k++)"))
             {
                 w.Line("float p = CceVector.Element(ref x, k);");
                 w.Line("float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;");
-                w.Line("CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);");
+                w.Line("CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN");
             }
         }
 
@@ -846,8 +883,14 @@ public sealed partial class SparseCceGenerator
                 return;
             }
 
-            w.Line("// Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).");
-            using (w.Block($"if (CceRow.IsFirstMax(ref x, (nint)label, {rowMaxExpr}))"))
+            w.Line("// Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);");
+            w.Line(spec.Input == InputKind.Logits
+                ? "// a row whose loss is NaN (a NaN or +inf logit) never counts."
+                : "// a row holding a NaN never counts (its maximum is NaN).");
+            string condition = spec.Input == InputKind.Logits
+                ? $"!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, {rowMaxExpr})"
+                : $"CceRow.IsFirstMax(ref x, (nint)label, {rowMaxExpr})";
+            using (w.Block($"if ({condition})"))
             {
                 w.Line("correct++;");
             }

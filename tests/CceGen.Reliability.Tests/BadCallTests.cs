@@ -303,7 +303,7 @@ public sealed class BadCallTests
 
     /// <summary>CceShape.Gradient with a requirement past int.MaxValue (unreachable from generated kernels, whose
     /// predictions bound it, but CceShape is public): the message should give the required length, not a wrapped one.</summary>
-    [Fact(Skip = "product bug (latent): CceShape.Gradient casts the long requirement to int for the message: '... but -2147483648 are needed'; see RELIABILITY.md")]
+    [Fact]
     public void GradientCheck_HugeRequirement_ReportsTheTrueLength()
     {
         ArgumentException ex = Assert.Throws<ArgumentException>(() => CceShape.Gradient(100, 2, 1, int.MaxValue, "gradient"));

@@ -233,7 +233,7 @@ public sealed class NumericsTests
     /// A row with a NaN prediction (the label's own value finite) must not count as correct: torch.argmax returns the
     /// NaN's index, which is not the label (and the README's rule never counts a NaN label value either).
     /// </summary>
-    [Theory(Skip = "product bug: `out int correct` counts a row holding a NaN as correct when the label holds the largest finite value (torch.argmax: the NaN wins); see RELIABILITY.md")]
+    [Theory]
     [MemberData(nameof(Paths))]
     public void Correct_RowHoldingNaN_NeverCounts(CpuPath path)
     {
@@ -286,7 +286,7 @@ public sealed class NumericsTests
     /// differs: its tail step applies MaxNative(lane, -inf fill) to all 16 lanes, which replaces a NaN held in lanes
     /// 8-15 by -inf, while AVX2 (no high-half tail load when 8 or fewer classes remain) and scalar keep the NaN, so the
     /// row maximum is NaN there (never counted) and finite on AVX-512 (counted).</summary>
-    [Fact(Skip = "product bug: `correct` for rows holding a NaN differs between AVX-512 and AVX2/scalar (runtime-C logits, C % 16 in 1..8, NaN at class 8, 12, 14 or 15 of a full 16-block); see RELIABILITY.md")]
+    [Fact]
     public void Correct_RowHoldingNaN_SameOnEveryPath()
     {
         var failures = new List<string>();
@@ -320,7 +320,7 @@ public sealed class NumericsTests
 
     /// <summary>tf.clip_by_value passes the gradient through where x is neither below nor above the bounds: at a NaN
     /// probability the Keras gradient is NaN (the kernel's own comment cites tf.clip_by_value's gradient).</summary>
-    [Theory(Skip = "product bug: Keras gradient at a NaN probability is 0, tf.clip_by_value gives NaN (clip mask `p >= eps && p <= upper` is false for NaN); see RELIABILITY.md")]
+    [Theory]
     [MemberData(nameof(Paths))]
     public void Keras_GradientAtTheNaNProbability_IsNaN(CpuPath path)
     {
@@ -545,7 +545,7 @@ public sealed class NumericsTests
 
     /// <summary>dL/dp[y] = -scale / p[y]: for Mean over B = 100 rows and p[y] = 1e-40 that is -1e38, representable in
     /// float32; the kernels compute (-1 / p[y]) * scale, whose intermediate -1e40 overflows to -inf first.</summary>
-    [Theory(Skip = "product bug (minor): PyTorch gradient (-1 / p) * scale overflows to -inf for tiny p although -scale / p is finite (e.g. Mean, B = 100, p = 1e-40); see RELIABILITY.md")]
+    [Theory]
     [MemberData(nameof(Paths))]
     public void PyTorch_Gradient_TinyProbability_NoIntermediateOverflow(CpuPath path)
     {

@@ -11,9 +11,8 @@ namespace CceGen.Reliability;
 /// <summary>
 /// Output spans that overlap the predictions (RELIABILITY.md, "Overlap policy"). Today nothing checks for overlap:
 /// kernels walk the rows in order, writing each row's loss (and gradient) while later rows, and for some kernels the
-/// same row, are still to be read. <see cref="Overlap_IsNotDetected_TodaysOutcomes"/> pins what each aliasing form
-/// gives today; <see cref="Overlap_IsRejectedOrHarmless"/> is the behaviour a caller can rely on, and is skipped as a
-/// product bug until the owner decides to reject or support overlap.
+/// same row, are still to be read. The policy is to refuse: <see cref="Overlap_IsRejected"/> checks it;
+/// <see cref="Overlap_IsRejectedOrHarmless"/> is the weaker contract a caller can rely on.
 /// </summary>
 public sealed class OverlapTests
 {
@@ -169,26 +168,25 @@ public sealed class OverlapTests
     private static bool BitsEqual(float[] x, float[] y) =>
         x.Length == y.Length && x.Select(Outcome.Bits).SequenceEqual(y.Select(Outcome.Bits));
 
+    /// <summary>The policy (RELIABILITY.md): an output that shares memory with an input or another output is refused
+    /// with an ArgumentException before anything is written, on every path.</summary>
     [Theory]
     [MemberData(nameof(Scenarios))]
-    public void Overlap_IsNotDetected_TodaysOutcomes(string scenario)
+    public void Overlap_IsRejected(string scenario)
     {
         Scenario s = s_scenarios.Single(x => x.Name == scenario);
-        var outcomes = new List<(CpuPath Path, string Differs)>();
         foreach (CpuPath path in CpuDispatch.SupportedPaths)
         {
-            (string differs, Exception? thrown) = Compare(s, path);
-            _output.WriteLine($"{path}: {(thrown is null ? (differs.Length == 0 ? "same results as separate arrays" : "differs: " + differs) : "threw " + thrown.GetType().Name)}");
-            Assert.Null(thrown);
-            outcomes.Add((path, differs));
+            (_, Exception? thrown) = Compare(s, path);
+            _output.WriteLine($"{path}: {(thrown is null ? "not refused" : "threw " + thrown.GetType().Name + ": " + thrown.Message)}");
+            ArgumentException ex = Assert.IsAssignableFrom<ArgumentException>(thrown);
+            Assert.Contains("overlaps", ex.Message);
         }
-
-        Assert.All(outcomes, o => Assert.Equal(s.TodayOn(o.Path), o.Differs));
     }
 
     /// <summary>What a caller can rely on: an overlapping output is either refused (ArgumentException, before any write)
     /// or gives exactly the results of the call on separate arrays.</summary>
-    [Theory(Skip = "product bug: overlapping output and input spans are neither rejected nor supported: results are silently wrong (RELIABILITY.md, Overlap policy); owner to decide")]
+    [Theory]
     [MemberData(nameof(Scenarios))]
     public void Overlap_IsRejectedOrHarmless(string scenario)
     {

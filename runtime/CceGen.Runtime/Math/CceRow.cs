@@ -54,13 +54,20 @@ public static class CceRow
         return true;
     }
 
-    /// <summary>Row maximum by a plain scan (for kernels that do not otherwise need it).</summary>
+    /// <summary>Row maximum by a plain scan (for kernels that do not otherwise need it); NaN if the row holds a NaN, so
+    /// such a row never counts as correct.</summary>
     public static float Max(ref float row, int count)
     {
         float max = float.NegativeInfinity;
         for (int j = 0; j < count; j++)
         {
-            max = CceScalarLanes.MaxNative(Unsafe.Add(ref row, j), max);
+            float v = Unsafe.Add(ref row, j);
+            if (float.IsNaN(v))
+            {
+                return float.NaN;
+            }
+
+            max = CceScalarLanes.MaxNative(v, max);
         }
 
         return max;
@@ -72,7 +79,13 @@ public static class CceRow
         float max = float.NegativeInfinity;
         for (int j = 0; j < count; j++)
         {
-            max = CceScalarLanes.MaxNative(CceVector.Element(ref row, j), max);
+            float v = CceVector.Element(ref row, j);
+            if (float.IsNaN(v))
+            {
+                return float.NaN;
+            }
+
+            max = CceScalarLanes.MaxNative(v, max);
         }
 
         return max;

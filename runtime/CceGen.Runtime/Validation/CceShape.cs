@@ -1,3 +1,4 @@
+using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
@@ -116,7 +117,18 @@ public static class CceShape
         long required = batch == 0 ? 0 : ((long)(batch - 1) * rowStride) + classCount;
         if (length < required)
         {
-            CceThrowHelper.OutputTooShort(parameterName, length, (int)required);
+            CceThrowHelper.OutputTooShort(parameterName, length, required);
+        }
+    }
+
+    /// <summary>Refuses an output span that shares memory with another span: outputs are written while inputs of later
+    /// rows (or the same row) are still to be read, so aliasing would silently change results.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Disjoint(ReadOnlySpan<byte> output, ReadOnlySpan<byte> other, string outputName, string otherName)
+    {
+        if (output.Overlaps(other))
+        {
+            CceThrowHelper.Overlapping(outputName, otherName);
         }
     }
 }

@@ -41,6 +41,13 @@ public static class CceThrowHelper
             classCount,
             $"The class count {classCount} exceeds the kernel's compile-time RowStride {rowStride}; valid class counts are in [1, {rowStride}].");
 
+    /// <summary>An output span that overlaps an input or another output.</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Overlapping(string outputName, string otherName) =>
+        throw new ArgumentException(
+            $"'{outputName}' overlaps '{otherName}'; kernel outputs must not share memory with the inputs or with each other.",
+            outputName);
+
     /// <summary>A label stride that is not positive.</summary>
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public static void LabelStrideNotPositive(string parameterName, int labelStride) =>
@@ -68,6 +75,6 @@ public static class CceThrowHelper
 
     /// <summary>An output span shorter than the batch.</summary>
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    public static void OutputTooShort(string parameterName, int length, int required) =>
+    public static void OutputTooShort(string parameterName, int length, long required) =>
         throw new ArgumentException($"The output span holds {length} values but {required} are needed.", parameterName);
 }

@@ -39,6 +39,9 @@ namespace CceGen.Generated
             int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "p");
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
+            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(predictions), "gradient", "p");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(labels), "gradient", "labels");
 
             // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
             double total = CpuDispatch.Current switch
@@ -89,14 +92,14 @@ namespace CceGen.Generated
                     // -log(clip(p)[y] / sum(clip(p))).
                     logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
                     // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
-                    // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.
+                    // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
                     float invClipSum = 1f / rowSum;
                     float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
                     for (int k = 0; k < classCount; k++)
                     {
                         float p = CceVector.Element(ref x, k);
                         float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
-                        CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);
+                        CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
                     }
                 }
                 CceVector.LogInPlace512(ref logArgs);
@@ -152,14 +155,14 @@ namespace CceGen.Generated
                     // -log(clip(p)[y] / sum(clip(p))).
                     logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
                     // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
-                    // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.
+                    // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
                     float invClipSum = 1f / rowSum;
                     float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
                     for (int k = 0; k < classCount; k++)
                     {
                         float p = CceVector.Element(ref x, k);
                         float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
-                        CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);
+                        CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
                     }
                 }
                 CceVector.LogInPlace256(ref logArgs);
@@ -195,14 +198,14 @@ namespace CceGen.Generated
                 // -log(clip(p)[y] / sum(clip(p))).
                 total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
                 // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
-                // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient.
+                // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
                 float invClipSum = 1f / rowSum;
                 float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
                 for (int k = 0; k < classCount; k++)
                 {
                     float p = CceVector.Element(ref x, k);
                     float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
-                    CceVector.StoreElement(ref g, k, p >= ClipOperator.Epsilon && p <= ClipOperator.Upper ? d : 0f);
+                    CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
                 }
             }
             return total;

@@ -43,6 +43,9 @@ namespace CceGen.Generated
             int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Gradient(gradient.Length, batch, C, RowStride, "gradient");
+            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(predictions), "gradient", "logits");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(labels), "gradient", "labels");
             correct = 0;
 
             // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
@@ -95,8 +98,9 @@ namespace CceGen.Generated
                     Vector512<float> vinv = Vector512.Create(1f / rowSum);
                     Vector512<float> vscale = Vector512.Create(rowScale);
                     CceVector.StorePartial(ref g, (e0 * vinv - CceVector.OneHot512((nint)label - 0)) * vscale, 10);
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).
-                    if (CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                    // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                    if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
                     {
                         correct++;
                     }
@@ -153,8 +157,9 @@ namespace CceGen.Generated
                     Vector256<float> vscale = Vector256.Create(rowScale);
                     CceVector.Store(ref g, (e0Lo * vinv - CceVector.OneHot256((nint)label - 0)) * vscale);
                     CceVector.StorePartial(ref Unsafe.Add(ref g, 8), (e0Hi * vinv - CceVector.OneHot256((nint)label - 8)) * vscale, 2);
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).
-                    if (CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                    // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                    if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
                     {
                         correct++;
                     }
@@ -202,8 +207,9 @@ namespace CceGen.Generated
                 {
                     CceVector.StoreElement(ref g, j, (ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
                 }
-                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).
-                if (CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
                 {
                     correct++;
                 }

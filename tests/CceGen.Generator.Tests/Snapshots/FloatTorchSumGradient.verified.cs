@@ -41,6 +41,9 @@ namespace CceGen.Generated
             int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "p");
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Gradient(gradient.Length, batch, C, RowStride, "gradient");
+            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(predictions), "gradient", "p");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(labels), "gradient", "labels");
             correct = 0;
 
             // PyTorch semantics read one element per row, so every CPU path runs the same code.
@@ -65,13 +68,14 @@ namespace CceGen.Generated
                 float rowScale = scale;
 
                 total += -LogOperator.Invoke(CceVector.Element(ref x, (nint)label));
-                // dL/dp = -1 / p[label] at the label, 0 elsewhere.
+                // dL/dp = -scale / p[label] at the label (one rounding: finite even for tiny p), 0 elsewhere.
                 for (int j = 0; j < C; j++)
                 {
                     CceVector.StoreElement(ref g, j, 0f);
                 }
-                CceVector.StoreElement(ref g, (nint)label, (-1f / CceVector.Element(ref x, (nint)label)) * rowScale);
-                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).
+                CceVector.StoreElement(ref g, (nint)label, -rowScale / CceVector.Element(ref x, (nint)label));
+                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                // a row holding a NaN never counts (its maximum is NaN).
                 if (CceRow.IsFirstMax(ref x, (nint)label, CceRow.Max(ref x, C)))
                 {
                     correct++;

@@ -40,6 +40,9 @@ namespace CceGen.Generated
             int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Output(losses.Length, batch, "losses");
+            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(predictions), "losses", "logits");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
 
             switch (CpuDispatch.Current)
             {

@@ -42,6 +42,14 @@ namespace CceGen.Generated
             CceShape.Output(losses.Length, batch, "losses");
             CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
             CceShape.Output(upstream.Length, batch, "upstream");
+            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(predictions), "losses", "logits");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(upstream), "losses", "upstream");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(predictions), "gradient", "logits");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(labels), "gradient", "labels");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(upstream), "gradient", "upstream");
+            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(losses), "gradient", "losses");
             correct = 0;
 
             switch (CpuDispatch.Current)
@@ -117,8 +125,9 @@ namespace CceGen.Generated
                         int count = Math.Min(classCount - j, 16);
                         CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
                     }
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).
-                    if (CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                    // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                    if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
                     {
                         correct++;
                     }
@@ -209,8 +218,9 @@ namespace CceGen.Generated
                         int count = Math.Min(classCount - j, 8);
                         CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
                     }
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).
-                    if (CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                    // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                    if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
                     {
                         correct++;
                     }
@@ -256,8 +266,9 @@ namespace CceGen.Generated
                 {
                     CceVector.StoreElement(ref g, j, (ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
                 }
-                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax).
-                if (CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
                 {
                     correct++;
                 }
