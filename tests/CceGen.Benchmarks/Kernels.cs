@@ -1,0 +1,47 @@
+using System;
+
+namespace CceGen.Benchmarks;
+
+/// <summary>The kernels under measurement: CceGen writes their bodies at build time (see obj/.../generated).</summary>
+public static partial class Kernels
+{
+    // ---- C at run time -------------------------------------------------------------------------------------------
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean)]
+    public static partial float LogitsMean(ReadOnlySpan<float> logits, int classCount, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.None)]
+    public static partial void LogitsNone(ReadOnlySpan<float> logits, int classCount, ReadOnlySpan<int> labels, Span<float> losses);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean)]
+    public static partial float HalfLogitsMean(ReadOnlySpan<Half> logits, int classCount, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.PyTorchProbabilities, CceReduction.Mean)]
+    public static partial float TorchMean(ReadOnlySpan<float> probabilities, int classCount, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.KerasProbabilities, CceReduction.Mean)]
+    public static partial float KerasMean(ReadOnlySpan<float> probabilities, int classCount, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean)]
+    public static partial float LogitsMeanGrad(ReadOnlySpan<float> logits, int classCount, ReadOnlySpan<int> labels, Span<float> gradient);
+
+    // ---- C = 10 at compile time ----------------------------------------------------------------------------------
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)]
+    public static partial float LogitsMean10(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.None, ClassCount = 10)]
+    public static partial void LogitsNone10(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> losses);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)]
+    public static partial float HalfLogitsMean10(ReadOnlySpan<Half> logits, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.PyTorchProbabilities, CceReduction.Mean, ClassCount = 10)]
+    public static partial float TorchMean10(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.KerasProbabilities, CceReduction.Mean, ClassCount = 10)]
+    public static partial float KerasMean10(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)]
+    public static partial float LogitsMeanGrad10(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient);
+}
