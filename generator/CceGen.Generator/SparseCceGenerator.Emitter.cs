@@ -54,8 +54,9 @@ public sealed partial class SparseCceGenerator
                 scopes.Add(w.Block($"{keyword} {type.NameWithTypeParameters}"));
             }
 
+            // No [GeneratedCode] here: attributes of the two parts of a partial method merge, and the user's part may have
+            // one already. The helper class below carries it.
             w.Line($"/// <remarks>CceGen kernel: {Xml(Describe(spec))}.</remarks>");
-            w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CceGen.Generator\", \"{s_version}\")]");
             string returnType = spec.Reduction == ReductionKind.None ? "void" : "float";
             string parameters = string.Join(", ", spec.Parameters.Select(p => $"{UserType(spec, p.Role)} {Escape(p.Name)}"));
             string arguments = string.Join(", ", spec.Parameters.Select(p => (p.Role == ParameterRole.Correct ? "out " : string.Empty) + Escape(p.Name)));

@@ -68,6 +68,15 @@ public sealed partial class SparseCceGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.KernelMustBePartialDefinition, nameLocation, methodName));
             }
 
+            // C# requires an accessibility modifier on a partial method that returns a value or has out parameters; without
+            // one the user already has CS8796 and the generated part would repeat it.
+            bool hasAccessibility = syntax.Modifiers.Any(static m => m.Kind() is SyntaxKind.PublicKeyword or SyntaxKind.PrivateKeyword
+                or SyntaxKind.ProtectedKeyword or SyntaxKind.InternalKeyword);
+            if (!hasAccessibility && (!method.ReturnsVoid || method.Parameters.Any(static p => p.RefKind == RefKind.Out)))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.AccessibilityRequired, nameLocation, methodName));
+            }
+
             if (method.IsGenericMethod)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.KernelMustNotBeGeneric, nameLocation, methodName));

@@ -198,6 +198,15 @@ public class DiagnosticTests
         Assert.Empty(run.Result.GeneratedSources);
     }
 
+    [Theory]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.None)] static partial void Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, Span<float> l, out int correct);")]
+    public void CCE0015_AccessibilityRequired(string member)
+    {
+        Diagnostic d = Single(InType(member), "CCE0015", "Loss");
+        Assert.Contains("needs an accessibility modifier", d.GetMessage());
+    }
+
     [Fact]
     public void CCE0011_ExtensionThis()
     {

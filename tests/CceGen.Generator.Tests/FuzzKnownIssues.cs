@@ -25,14 +25,6 @@ internal static class FuzzKnownIssues
         // ---- declarations that should be rejected but produce a broken file ------------------------------------------
 
         // ---- the emitted code repeats what it must not ---------------------------------------------------------------
-        new("method: attribute System.CodeDom.Compiler.GeneratedCode", new[] { "generated:CS0579" },
-            "Emitter.cs:53 adds [GeneratedCode] to the implementing part; attributes of the two parts of a partial method merge, " +
-            "so a user [GeneratedCode] on the definition becomes a duplicate (CS0579 in the generated file). Minor. Fix: skip the " +
-            "attribute when the definition already has it (record it in KernelSpec), or leave it off the user part."),
-        new("no accessibility on a non-void/out partial method", new[] { "generated:CS8796" },
-            "A kernel with no accessibility that returns float or has 'out int correct' is already CS8796 in the user's code; the " +
-            "generator copies the modifiers and the generated file reports CS8796 again. Minor. Fix: report CCE0002-like " +
-            "'a kernel that returns a value or has out parameters needs an accessibility modifier' and emit nothing."),
     };
 
     /// <summary>The entries that together explain every symptom of a failing mutant, or null when some symptom is unexplained.</summary>

@@ -54,6 +54,10 @@ internal static class DiagnosticDescriptors
         "CCE0014", "Containing type must not be file-local",
         "Type '{0}' containing kernel method '{1}' is file-local; the generated part of a kernel lives in another file, so its types must not be 'file'");
 
+    public static readonly DiagnosticDescriptor AccessibilityRequired = Create(
+        "CCE0015", "Kernel method needs an accessibility modifier",
+        "Kernel method '{0}' needs an accessibility modifier (public, internal, private, ...): C# requires one on a partial method that returns a value or has out parameters");
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "CCE0013", "CceGen could not generate the kernel",
         "CceGen could not generate kernel '{0}' because of an internal error: {1}. Please report it.");
@@ -74,6 +78,7 @@ internal static class DiagnosticDescriptors
         [LanguageVersionTooLow.Id] = LanguageVersionTooLow,
         [InternalError.Id] = InternalError,
         [ContainingTypeIsFileLocal.Id] = ContainingTypeIsFileLocal,
+        [AccessibilityRequired.Id] = AccessibilityRequired,
     };
 
     /// <summary>All descriptors, in ID order.</summary>

@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float32 probabilities (Keras: clip to [1e-7, 1 - 1e-7], renormalize), labels (B) of int, C = 3, dense rows, mean over rows.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial float Loss(global::System.ReadOnlySpan<float> probabilities, global::System.ReadOnlySpan<int> labels)
             => global::CceGen.Generated.__Cce_Loss.Run(probabilities, labels);
     }

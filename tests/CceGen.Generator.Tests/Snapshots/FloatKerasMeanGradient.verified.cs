@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float32 probabilities (Keras: clip to [1e-7, 1 - 1e-7], renormalize), labels (B) of int, C at run time, dense rows, mean over rows.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial float Loss(global::System.ReadOnlySpan<float> p, int classCount, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient)
             => global::CceGen.Generated.__Cce_Loss.Run(p, classCount, labels, gradient);
     }

@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float32 logits, labels (B) of int, C = 10, row stride 16, mean over rows.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial float Loss(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels)
             => global::CceGen.Generated.__Cce_Loss.Run(logits, labels);
     }

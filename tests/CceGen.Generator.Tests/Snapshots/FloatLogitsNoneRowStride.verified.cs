@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float32 logits, labels (B) of int, C at run time, row stride at run time, one loss per row.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         internal static partial void Loss(global::System.ReadOnlySpan<float> logits, int classCount, int rowStride, global::System.ReadOnlySpan<int> labels, global::System.Span<float> losses)
             => global::CceGen.Generated.__Cce_Loss.Run(logits, classCount, rowStride, labels, losses);
     }

@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float32 probabilities (PyTorch: -log p[y]), labels (B, 1) of long with a label stride, C at run time, dense rows, one loss per row.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial void Loss(global::System.ReadOnlySpan<float> probabilities, int classCount, global::System.ReadOnlySpan<long> labels, int labelStride, global::System.Span<float> losses)
             => global::CceGen.Generated.__Cce_Loss.Run(probabilities, classCount, labels, labelStride, losses);
     }

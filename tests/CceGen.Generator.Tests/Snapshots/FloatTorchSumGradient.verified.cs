@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float32 probabilities (PyTorch: -log p[y]), labels (B) of int, C = 4, dense rows, sum over rows.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial float Loss(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, out int correct)
             => global::CceGen.Generated.__Cce_Loss.Run(p, labels, gradient, out correct);
     }

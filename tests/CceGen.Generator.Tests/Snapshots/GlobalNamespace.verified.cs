@@ -6,7 +6,6 @@
 partial class Losses
 {
     /// <remarks>CceGen kernel: Losses.Loss: float32 logits, labels (B) of int, C = 2, dense rows, one loss per row.</remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
     static partial void Loss(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> losses)
         => global::CceGen.Generated.__Cce_Loss.Run(logits, labels, losses);
 }

@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float16 (Half) probabilities (Keras: clip to [1e-7, 1 - 1e-7], renormalize), labels (B, 1) of int, C at run time, dense rows, one loss per row.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial void Loss(global::System.ReadOnlySpan<global::System.Half> probabilities, int classCount, global::System.ReadOnlySpan<int> labels, global::System.Span<float> losses)
             => global::CceGen.Generated.__Cce_Loss.Run(probabilities, classCount, labels, losses);
     }

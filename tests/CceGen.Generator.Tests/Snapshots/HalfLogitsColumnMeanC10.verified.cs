@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float16 (Half) logits, labels (B, 1) of int, C = 10, dense rows, mean over rows.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial float Loss(global::System.ReadOnlySpan<global::System.Half> logits, global::System.ReadOnlySpan<int> labels)
             => global::CceGen.Generated.__Cce_Loss.Run(logits, labels);
     }

@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float16 (Half) logits, labels (B) of int, C at run time, dense rows, one loss per row.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial void Loss(global::System.ReadOnlySpan<global::System.Half> logits, int classCount, global::System.ReadOnlySpan<int> labels, global::System.Span<float> losses, global::System.Span<global::System.Half> gradient, global::System.ReadOnlySpan<float> upstream, out int correct)
             => global::CceGen.Generated.__Cce_Loss.Run(logits, classCount, labels, losses, gradient, upstream, out correct);
     }

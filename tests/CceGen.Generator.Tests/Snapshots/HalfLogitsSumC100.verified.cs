@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float16 (Half) logits, labels (B) of long, C = 100, dense rows, sum over rows.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial float Loss(global::System.ReadOnlySpan<global::System.Half> logits, global::System.ReadOnlySpan<long> labels)
             => global::CceGen.Generated.__Cce_Loss.Run(logits, labels);
     }

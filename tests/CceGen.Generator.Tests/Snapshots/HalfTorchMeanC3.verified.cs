@@ -8,7 +8,6 @@ namespace Demo
     partial class Losses
     {
         /// <remarks>CceGen kernel: Demo.Losses.Loss: float16 (Half) probabilities (PyTorch: -log p[y]), labels (B) of int, C = 3, dense rows, mean over rows.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
         public static partial float Loss(global::System.ReadOnlySpan<global::System.Half> probabilities, global::System.ReadOnlySpan<int> labels)
             => global::CceGen.Generated.__Cce_Loss.Run(probabilities, labels);
     }

@@ -10,7 +10,6 @@ namespace Demo.Deep
         partial class Inner
         {
             /// <remarks>CceGen kernel: Demo.Deep.Outer&lt;T&gt;.Inner.Loss: float32 logits, labels (B) of int, C = 4, dense rows, mean over rows.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("CceGen.Generator", "%VERSION%")]
             private static partial float Loss(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels)
                 => global::CceGen.Generated.__Cce_Loss.Run(logits, labels);
         }
