@@ -49,7 +49,7 @@ public static class Report
         var t = new Tables(all, torch, md);
         string sources = $"Generated from {files.Length} result file(s): {string.Join(", ", files.Select(f => f.Name))}";
         md.AppendLine(sources + (torch.Count > 0 ? $" and {Path.GetFileName(pytorchJson)}." : " (no PyTorch results)."));
-        md.AppendLine("All times are BenchmarkDotNet medians; ns/elem = median / (B*C); \"x roofline\" = kernel time / roofline time (lower is better, 1.0 = at the roofline); \"speedup vs X\" = X time / kernel time (higher is better).");
+        md.AppendLine("All times are BenchmarkDotNet medians; ns/elem = median / (B*C); \"x roofline\" = kernel time / roofline time (lower is better, 1.0 = at the roofline; the roofline of each table is named in its title); \"speedup vs X\" = X time / kernel time (higher is better).");
         md.AppendLine();
 
         t.Family("float32 logits, Mean", ("LogitsF32", "Mean", "runtime C"), ("LogitsF32C10", "Mean10", "C = 10"),
@@ -67,7 +67,7 @@ public static class Report
             "nll_log/float32/mean", 4, "The kernel reads one element per row (p[y]); the read roofline of the whole y_pred is not its bound.");
         t.Family("Keras-convention probabilities, Mean (clip, renormalize)", ("KerasF32", "Mean", "runtime C"), ("KerasF32C10", "Mean10", "C = 10"),
             ("ProbabilityBaselines", "ReadRoofline"), ("ProbabilityBaselines", "TpKeras"), ("ProbabilityBaselines", "NaiveKeras"),
-            "keras/float32/mean", 4);
+            "keras/float32/mean", 4, "PyTorch column: the Keras formula written with torch ops (clamp, gather, sum, log, mean); PyTorch has no built-in for it.");
         t.Family("float32 logits, Mean + fused gradient (roofline: read y_pred once + write the gradient once)",
             ("GradientF32", "MeanGrad", "runtime C"), ("GradientF32C10", "MeanGrad10", "C = 10"),
             ("GradientBaselines", "ReadWriteRoofline"), ("GradientBaselines", "TpComposition"), ("GradientBaselines", "NaiveLoop"),
@@ -199,7 +199,7 @@ public static class Report
             }
 
             _md.AppendLine();
-            _md.AppendLine("| shape (B x C) | read roofline ns/elem (GB/s) | TP composition ns/elem | naive loop ns/elem | PyTorch ns/elem |");
+            _md.AppendLine("| shape (B x C) | roofline ns/elem (GB/s) | TP composition ns/elem | naive loop ns/elem | PyTorch ns/elem |");
             _md.AppendLine("|---|---:|---:|---:|---:|");
             foreach (string shape in shapes)
             {
