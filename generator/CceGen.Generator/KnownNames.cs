@@ -4,7 +4,4 @@ namespace CceGen.Generator;
 internal static class KnownNames
 {
     public const string SparseCceKernelAttribute = "CceGen.SparseCceKernelAttribute";
-    public const string ReadOnlySpan = "System.ReadOnlySpan`1";
-    public const string Span = "System.Span`1";
-    public const string Half = "System.Half";
 }

@@ -664,8 +664,6 @@ public sealed partial class SparseCceGenerator
             string v = width.Type;
             bool logits = spec.Input == InputKind.Logits;
             string[] groups = width.Groups;
-            int j = 0;
-            _ = j;
             if (logits)
             {
                 w.Line("// Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.");
