@@ -601,7 +601,7 @@ public sealed partial class SparseCceGenerator
                 w.Line($"{v} vmax = {width.Static}.Create(rowMax);");
                 foreach (RowRegister reg in regs)
                 {
-                    w.Line($"{v} {Exp(reg)} = ExpOperator.Invoke({reg.Name} - vmax);");
+                    w.Line($"{v} {Exp(reg)} = ExpOperator.InvokeNonPositive({reg.Name} - vmax);");
                 }
 
                 EmitRegisterSum(w, width, regs, Exp);
@@ -684,27 +684,82 @@ public sealed partial class SparseCceGenerator
                 EmitLoopTail(w, width, c, (g, load) => $"max{g} = {width.Static}.MaxNative(max{g}, {load});", "float.NegativeInfinity");
                 w.Line($"float rowMax = CceVector.Max({string.Join(", ", groups.Select(g => "max" + g))});");
                 w.Line();
-                w.Line("// Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order.");
+                w.Line("// Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the");
+                w.Line("// lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).");
+                w.Line($"nint ahead = CceVector.PrefetchDistance({RowStrideExpr(spec)});");
                 w.Line($"{v} vmax = {width.Static}.Create(rowMax);");
                 foreach (string g in groups)
                 {
                     w.Line($"{v} sum{g} = {v}.Zero;");
                 }
 
+                // A float gradient row keeps exp(x - max) from this pass, so pass 3 only scales it (one exp per element).
+                bool keepExp = spec.Gradient == GradientType.Single;
                 using (w.Block($"for (j = 0; j <= {c} - 16; j += 16)"))
                 {
+                    w.Line("CceVector.Prefetch(ref x, j + ahead);");
                     for (int r = 0; r < groups.Length; r++)
                     {
-                        w.Line($"sum{groups[r]} += ExpOperator.Invoke(CceVector.{width.Load}({RefJ(r * width.Lanes)}) - vmax);");
+                        string exp = $"ExpOperator.InvokeNonPositive(CceVector.{width.Load}({RefJ(r * width.Lanes)}) - vmax)";
+                        if (keepExp)
+                        {
+                            string off = r == 0 ? "j" : $"j + {Int(r * width.Lanes)}";
+                            w.Line($"{v} e{groups[r]} = {exp};");
+                            w.Line($"CceVector.Store(ref Unsafe.Add(ref g, {off}), e{groups[r]});");
+                            w.Line($"sum{groups[r]} += e{groups[r]};");
+                        }
+                        else
+                        {
+                            w.Line($"sum{groups[r]} += {exp};");
+                        }
                     }
                 }
 
-                EmitLoopTail(w, width, c, (g, load) => $"sum{g} += ExpOperator.Invoke({load} - vmax);", "float.NegativeInfinity");
+                if (keepExp)
+                {
+                    using (w.Block($"for (; j < {c}; j += {Int(width.Lanes)})"))
+                    {
+                        // Lanes past C are exp(-inf) = 0: they add nothing, and only the first `count` lanes are stored.
+                        w.Line($"int count = Math.Min({c} - j, {Int(width.Lanes)});");
+                        w.Line($"{v} e = ExpOperator.InvokeNonPositive(CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);");
+                        w.Line("CceVector.StorePartial(ref Unsafe.Add(ref g, j), e, count);");
+                        w.Line(groups.Length == 1 ? $"sum{groups[0]} += e;" : $"if ((j & 15) == 0) {{ sum{groups[0]} += e; }} else {{ sum{groups[1]} += e; }}");
+                    }
+                }
+                else
+                {
+                    EmitLoopTail(w, width, c, (g, load) => $"sum{g} += ExpOperator.InvokeNonPositive({load} - vmax);", "float.NegativeInfinity");
+                }
+
                 w.Line($"float rowSum = CceVector.Sum({string.Join(", ", groups.Select(g => "sum" + g))});");
                 EmitLogitsLoss(w, spec, batched: true);
                 if (spec.Has(ParameterRole.Gradient))
                 {
                     w.Line();
+                    if (keepExp)
+                    {
+                        w.Line("// Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the exps kept in");
+                        w.Line("// the gradient row; the label element is fixed up afterwards with the same operations (e * inv - 1) * scale.");
+                        w.Line("float rowInv = 1f / rowSum;");
+                        w.Line($"{v} vinv = {width.Static}.Create(rowInv);");
+                        w.Line($"{v} vscale = {width.Static}.Create(rowScale);");
+                        w.Line("float labelExp = Unsafe.Add(ref g, (nint)label);");
+                        using (w.Block($"for (j = 0; j <= {c} - {Int(width.Lanes)}; j += {Int(width.Lanes)})"))
+                        {
+                            w.Line($"CceVector.Store(ref Unsafe.Add(ref g, j), CceVector.{width.Load}(ref Unsafe.Add(ref g, j)) * vinv * vscale);");
+                        }
+
+                        using (w.Block($"if (j < {c})"))
+                        {
+                            w.Line($"int count = {c} - j;");
+                            w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), CceVector.{width.Partial}(ref Unsafe.Add(ref g, j), count, 0f) * vinv * vscale, count);");
+                        }
+
+                        w.Line("Unsafe.Add(ref g, (nint)label) = (labelExp * rowInv - 1f) * rowScale;");
+                        EmitAccuracy(w, spec, "rowMax");
+                        return;
+                    }
+
                     w.Line("// Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).");
                     w.Line($"{v} vinv = {width.Static}.Create(1f / rowSum);");
                     w.Line($"{v} vscale = {width.Static}.Create(rowScale);");
@@ -713,14 +768,14 @@ public sealed partial class SparseCceGenerator
                         for (int r = 0; r < groups.Length; r++)
                         {
                             string off = r == 0 ? "j" : $"j + {Int(r * width.Lanes)}";
-                            w.Line($"CceVector.Store(ref Unsafe.Add(ref g, {off}), (ExpOperator.Invoke(CceVector.{width.Load}({RefJ(r * width.Lanes)}) - vmax) * vinv - CceVector.OneHot{width.Bits}((nint)label - ({off}))) * vscale);");
+                            w.Line($"CceVector.Store(ref Unsafe.Add(ref g, {off}), (ExpOperator.InvokeNonPositive(CceVector.{width.Load}({RefJ(r * width.Lanes)}) - vmax) * vinv - CceVector.OneHot{width.Bits}((nint)label - ({off}))) * vscale);");
                         }
                     }
 
                     using (w.Block($"for (; j < {c}; j += {Int(width.Lanes)})"))
                     {
                         w.Line($"int count = Math.Min({c} - j, {Int(width.Lanes)});");
-                        w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot{width.Bits}((nint)label - j)) * vscale, count);");
+                        w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot{width.Bits}((nint)label - j)) * vscale, count);");
                     }
                 }
 
@@ -795,7 +850,7 @@ public sealed partial class SparseCceGenerator
                     w.Line("CceScalarLanes sumLanes = default;");
                     using (w.Block($"for (int j = 0; j < {c}; j++)"))
                     {
-                        w.Line("sumLanes[j & 15] += ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax);");
+                        w.Line("sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);");
                     }
 
                     w.Line("float rowSum = sumLanes.Sum();");
@@ -805,7 +860,7 @@ public sealed partial class SparseCceGenerator
                         w.Line("float invSum = 1f / rowSum;");
                         using (w.Block($"for (int j = 0; j < {c}; j++)"))
                         {
-                            w.Line("CceVector.StoreElement(ref g, j, (ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);");
+                            w.Line("CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);");
                         }
                     }
 

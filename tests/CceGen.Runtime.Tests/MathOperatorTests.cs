@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -434,6 +435,54 @@ public sealed class MathOperatorTests
     [Fact]
     public void Exp_Vector512_IsBitIdenticalToScalar() =>
         CheckVector512("ExpOperator.Invoke", s_expInputs.Value, ExpOperator.Invoke, ExpOperator.Invoke);
+
+    // The softmax form (x <= 0 or NaN only) must return exactly the bits of the general form, on every width,
+    // for every such float: all 2^31 patterns with the sign bit set and every positive NaN pattern.
+    [Fact]
+    public void ExpNonPositive_MatchesInvoke_ForEveryNonPositiveFloatAndNaN_Exhaustively()
+    {
+        long mismatches = 0;
+        var examples = new StringBuilder();
+        void Range(uint first, uint lastInclusive)
+        {
+            Vector512<uint> lanes = Vector512<uint>.Indices;
+            for (ulong start = first; start <= lastInclusive; start += 16)
+            {
+                Vector512<uint> bits = Vector512.Min(lanes + Vector512.Create((uint)start), Vector512.Create(lastInclusive));
+                Vector512<float> x = bits.AsSingle();
+                Vector512<uint> general = ExpOperator.Invoke(x).AsUInt32();
+                Vector512<uint> softmax = ExpOperator.InvokeNonPositive(x).AsUInt32();
+                if (general != softmax)
+                {
+                    for (int lane = 0; lane < 16; lane++)
+                    {
+                        if (general[lane] != softmax[lane] && ++mismatches <= MaxReported)
+                        {
+                            examples.AppendLine($"  x = 0x{bits[lane]:X8}: Invoke 0x{general[lane]:X8}, InvokeNonPositive 0x{softmax[lane]:X8}");
+                        }
+                    }
+                }
+            }
+        }
+
+        Range(0x80000000u, 0xFFFFFFFFu); // -0 to -inf, and the NaNs with the sign bit set
+        Range(0x00000000u, 0x00000000u); // +0
+        Range(0x7F800001u, 0x7FFFFFFFu); // NaNs with the sign bit clear
+        Assert.True(mismatches == 0, $"{mismatches} mismatches:\n{examples}");
+    }
+
+    [Fact]
+    public void ExpNonPositive_ScalarAndVector256_MatchInvoke()
+    {
+        float[] inputs = s_expInputs.Value.Where(x => !(x > 0f)).ToArray();
+        Assert.True(inputs.Length > 1_000_000, $"only {inputs.Length} non-positive inputs");
+        for (int i = 0; i + 8 <= inputs.Length; i += 8)
+        {
+            Vector256<float> x = Vector256.Create(inputs.AsSpan(i, 8));
+            Assert.Equal(ExpOperator.Invoke(x).AsUInt32(), ExpOperator.InvokeNonPositive(x).AsUInt32());
+            Assert.Equal(BitConverter.SingleToUInt32Bits(ExpOperator.Invoke(inputs[i])), BitConverter.SingleToUInt32Bits(ExpOperator.InvokeNonPositive(inputs[i])));
+        }
+    }
 
     [Fact]
     public void Log_Vector256_IsBitIdenticalToScalar() =>

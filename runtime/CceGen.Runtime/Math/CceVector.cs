@@ -21,6 +21,33 @@ namespace CceGen.Runtime;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CceVector
 {
+    // ---- prefetch ---------------------------------------------------------------------------------------------
+
+    /// <summary>How far ahead (in elements) the exp pass of a two-pass row prefetches: the next row, at least 8 KiB of floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint PrefetchDistance(nint rowStride) => Math.Max(rowStride, 2048);
+
+    /// <summary>Asks for the cache line holding <paramref name="source"/>[<paramref name="offset"/>] into L2. A hint only:
+    /// it never faults, so an address past the end of the buffer is harmless (and nothing is read from it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch(ref float source, nint offset)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch1((byte*)Unsafe.AsPointer(ref source) + offset * sizeof(float));
+        }
+    }
+
+    /// <summary>Asks for the cache line holding <paramref name="source"/>[<paramref name="offset"/>] into L2 (a hint; never faults).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch(ref Half source, nint offset)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch1((byte*)Unsafe.AsPointer(ref source) + offset * sizeof(Half));
+        }
+    }
+
     // ---- full loads -------------------------------------------------------------------------------------------
 
     /// <summary>Loads 16 floats.</summary>

@@ -26,6 +26,11 @@ namespace CceGen.Runtime;
 /// <para>Every step is an IEEE operation with one rounding (add, multiply, fused multiply-add), so
 /// <see cref="Invoke(float)"/> uses <see cref="MathF.FusedMultiplyAdd"/> where the vector forms use FMA
 /// instructions, and all three return the same bits.</para>
+/// <para><b>Softmax form.</b> The <c>InvokeNonPositive</c> methods are the same algorithm for x &lt;= 0 (and NaN), the only
+/// arguments a max-subtracted softmax produces. There n is in [-126, 0], so 2^n is a normal float and one factor
+/// suffices; because the first factor of the two-factor product is exact, p * 2^n rounds to the same bits as
+/// (p * 2^h) * 2^(n - h), subnormal results included. The overflow test is dead and dropped. Nine vector
+/// instructions fewer per call; the tests check the two forms bit for bit on every width.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ExpOperator
@@ -127,5 +132,69 @@ public readonly struct ExpOperator
         Vector512<float> result = (p * scale1) * scale2;
         result = Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(OverflowBound)), Vector512.Create(float.PositiveInfinity), result);
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(UnderflowBound)), Vector512<float>.Zero, result);
+    }
+
+    /// <summary>exp(x) for x &lt;= 0 or NaN: lane 0 of the 4-lane form, the same bits as <see cref="Invoke(float)"/> there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float InvokeNonPositive(float x) => InvokeNonPositive(Vector128.CreateScalar(x)).ToScalar();
+
+    /// <summary>exp(x) for x &lt;= 0 or NaN (the softmax's x - max) on 4 lanes: the same bits as <see cref="Invoke(Vector128{float})"/> there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> InvokeNonPositive(Vector128<float> x)
+    {
+        Vector128<float> k = Vector128.FusedMultiplyAdd(x, Vector128.Create(Log2E), Vector128.Create(RoundingMagic));
+        Vector128<float> n = k - Vector128.Create(RoundingMagic);
+        Vector128<float> r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), x);
+        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
+        Vector128<float> r2 = r * r;
+        Vector128<float> p = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P2));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P3));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P4));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P5));
+        p = Vector128.FusedMultiplyAdd(p, r2, r + Vector128<float>.One);
+        // 2^n in one factor: the bits of k are RoundingMagicBits + n, and n + 127 is in [1, 127] above the underflow cut.
+        Vector128<float> scale = ((k.AsInt32() - Vector128.Create(RoundingMagicBits - 127)) << 23).AsSingle();
+        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(UnderflowBound)), Vector128<float>.Zero, p * scale);
+    }
+
+    /// <summary>exp(x) for x &lt;= 0 or NaN (the softmax's x - max) on 8 lanes: the same bits as <see cref="Invoke(Vector256{float})"/> there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> InvokeNonPositive(Vector256<float> x)
+    {
+        Vector256<float> k = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2E), Vector256.Create(RoundingMagic));
+        Vector256<float> n = k - Vector256.Create(RoundingMagic);
+        Vector256<float> r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
+        Vector256<float> r2 = r * r;
+        Vector256<float> p = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P2));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
+        p = Vector256.FusedMultiplyAdd(p, r2, r + Vector256<float>.One);
+        // 2^n in one factor: the bits of k are RoundingMagicBits + n, and n + 127 is in [1, 127] above the underflow cut.
+        Vector256<float> scale = ((k.AsInt32() - Vector256.Create(RoundingMagicBits - 127)) << 23).AsSingle();
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(UnderflowBound)), Vector256<float>.Zero, p * scale);
+    }
+
+    /// <summary>exp(x) for x &lt;= 0 or NaN (the softmax's x - max) on 16 lanes: the same bits as <see cref="Invoke(Vector512{float})"/> there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> InvokeNonPositive(Vector512<float> x)
+    {
+        Vector512<float> k = Vector512.FusedMultiplyAdd(x, Vector512.Create(Log2E), Vector512.Create(RoundingMagic));
+        Vector512<float> n = k - Vector512.Create(RoundingMagic);
+        Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
+        Vector512<float> r2 = r * r;
+        Vector512<float> p = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
+        p = Vector512.FusedMultiplyAdd(p, r2, r + Vector512<float>.One);
+        // 2^n in one factor: the bits of k are RoundingMagicBits + n, and n + 127 is in [1, 127] above the underflow cut.
+        Vector512<float> scale = ((k.AsInt32() - Vector512.Create(RoundingMagicBits - 127)) << 23).AsSingle();
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(UnderflowBound)), Vector512<float>.Zero, p * scale);
     }
 }

@@ -87,7 +87,7 @@ namespace CceGen.Generated
                     // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
                     float rowMax = CceVector.Max(v0);
                     Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> e0 = ExpOperator.Invoke(v0 - vmax);
+                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
                     Vector512<float> sum = e0;
                     float rowSum = CceVector.Sum(sum);
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
@@ -143,8 +143,8 @@ namespace CceGen.Generated
                     // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
                     float rowMax = CceVector.Max(v0Lo, v0Hi);
                     Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> e0Lo = ExpOperator.Invoke(v0Lo - vmax);
-                    Vector256<float> e0Hi = ExpOperator.Invoke(v0Hi - vmax);
+                    Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
+                    Vector256<float> e0Hi = ExpOperator.InvokeNonPositive(v0Hi - vmax);
                     Vector256<float> sumLo = e0Lo;
                     Vector256<float> sumHi = e0Hi;
                     float rowSum = CceVector.Sum(sumLo, sumHi);
@@ -196,7 +196,7 @@ namespace CceGen.Generated
                 CceScalarLanes sumLanes = default;
                 for (int j = 0; j < C; j++)
                 {
-                    sumLanes[j & 15] += ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax);
+                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
@@ -204,7 +204,7 @@ namespace CceGen.Generated
                 float invSum = 1f / rowSum;
                 for (int j = 0; j < C; j++)
                 {
-                    CceVector.StoreElement(ref g, j, (ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
+                    CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
                 }
                 // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                 // a row whose loss is NaN (a NaN or +inf logit) never counts.

@@ -82,9 +82,9 @@ namespace CceGen.Generated
                     // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
                     float rowMax = CceVector.Max(Vector512.MaxNative(Vector512.MaxNative(v0, v1), v2));
                     Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> e0 = ExpOperator.Invoke(v0 - vmax);
-                    Vector512<float> e1 = ExpOperator.Invoke(v1 - vmax);
-                    Vector512<float> e2 = ExpOperator.Invoke(v2 - vmax);
+                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
+                    Vector512<float> e1 = ExpOperator.InvokeNonPositive(v1 - vmax);
+                    Vector512<float> e2 = ExpOperator.InvokeNonPositive(v2 - vmax);
                     Vector512<float> sum = e0;
                     sum += e1;
                     sum += e2;
@@ -133,11 +133,11 @@ namespace CceGen.Generated
                     // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
                     float rowMax = CceVector.Max(Vector256.MaxNative(Vector256.MaxNative(v0Lo, v1Lo), v2Lo), Vector256.MaxNative(v0Hi, v1Hi));
                     Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> e0Lo = ExpOperator.Invoke(v0Lo - vmax);
-                    Vector256<float> e0Hi = ExpOperator.Invoke(v0Hi - vmax);
-                    Vector256<float> e1Lo = ExpOperator.Invoke(v1Lo - vmax);
-                    Vector256<float> e1Hi = ExpOperator.Invoke(v1Hi - vmax);
-                    Vector256<float> e2Lo = ExpOperator.Invoke(v2Lo - vmax);
+                    Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
+                    Vector256<float> e0Hi = ExpOperator.InvokeNonPositive(v0Hi - vmax);
+                    Vector256<float> e1Lo = ExpOperator.InvokeNonPositive(v1Lo - vmax);
+                    Vector256<float> e1Hi = ExpOperator.InvokeNonPositive(v1Hi - vmax);
+                    Vector256<float> e2Lo = ExpOperator.InvokeNonPositive(v2Lo - vmax);
                     Vector256<float> sumLo = e0Lo;
                     sumLo += e1Lo;
                     sumLo += e2Lo;
@@ -179,7 +179,7 @@ namespace CceGen.Generated
                 CceScalarLanes sumLanes = default;
                 for (int j = 0; j < C; j++)
                 {
-                    sumLanes[j & 15] += ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax);
+                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).

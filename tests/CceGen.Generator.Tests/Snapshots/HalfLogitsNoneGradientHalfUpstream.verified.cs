@@ -95,17 +95,20 @@ namespace CceGen.Generated
                     }
                     float rowMax = CceVector.Max(max);
 
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order.
+                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                    nint ahead = CceVector.PrefetchDistance(classCount);
                     Vector512<float> vmax = Vector512.Create(rowMax);
                     Vector512<float> sum = Vector512<float>.Zero;
                     for (j = 0; j <= classCount - 16; j += 16)
                     {
-                        sum += ExpOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
+                        CceVector.Prefetch(ref x, j + ahead);
+                        sum += ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
                     }
                     if (j < classCount)
                     {
                         int rest = classCount - j;
-                        sum += ExpOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity) - vmax);
+                        sum += ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity) - vmax);
                     }
                     float rowSum = CceVector.Sum(sum);
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
@@ -117,12 +120,12 @@ namespace CceGen.Generated
                     Vector512<float> vscale = Vector512.Create(rowScale);
                     for (j = 0; j <= classCount - 16; j += 16)
                     {
-                        CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot512((nint)label - (j))) * vscale);
+                        CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot512((nint)label - (j))) * vscale);
                     }
                     for (; j < classCount; j += 16)
                     {
                         int count = Math.Min(classCount - j, 16);
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
+                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
                     }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
@@ -181,22 +184,25 @@ namespace CceGen.Generated
                     }
                     float rowMax = CceVector.Max(maxLo, maxHi);
 
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order.
+                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                    nint ahead = CceVector.PrefetchDistance(classCount);
                     Vector256<float> vmax = Vector256.Create(rowMax);
                     Vector256<float> sumLo = Vector256<float>.Zero;
                     Vector256<float> sumHi = Vector256<float>.Zero;
                     for (j = 0; j <= classCount - 16; j += 16)
                     {
-                        sumLo += ExpOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
-                        sumHi += ExpOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
+                        CceVector.Prefetch(ref x, j + ahead);
+                        sumLo += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
+                        sumHi += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
                     }
                     if (j < classCount)
                     {
                         int rest = classCount - j;
-                        sumLo += ExpOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity) - vmax);
+                        sumLo += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity) - vmax);
                         if (rest > 8)
                         {
-                            sumHi += ExpOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity) - vmax);
+                            sumHi += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity) - vmax);
                         }
                     }
                     float rowSum = CceVector.Sum(sumLo, sumHi);
@@ -209,13 +215,13 @@ namespace CceGen.Generated
                     Vector256<float> vscale = Vector256.Create(rowScale);
                     for (j = 0; j <= classCount - 16; j += 16)
                     {
-                        CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j))) * vscale);
-                        CceVector.Store(ref Unsafe.Add(ref g, j + 8), (ExpOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j + 8))) * vscale);
+                        CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j))) * vscale);
+                        CceVector.Store(ref Unsafe.Add(ref g, j + 8), (ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j + 8))) * vscale);
                     }
                     for (; j < classCount; j += 8)
                     {
                         int count = Math.Min(classCount - j, 8);
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
+                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
                     }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
@@ -255,7 +261,7 @@ namespace CceGen.Generated
                 CceScalarLanes sumLanes = default;
                 for (int j = 0; j < classCount; j++)
                 {
-                    sumLanes[j & 15] += ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax);
+                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
@@ -263,7 +269,7 @@ namespace CceGen.Generated
                 float invSum = 1f / rowSum;
                 for (int j = 0; j < classCount; j++)
                 {
-                    CceVector.StoreElement(ref g, j, (ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
+                    CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
                 }
                 // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                 // a row whose loss is NaN (a NaN or +inf logit) never counts.

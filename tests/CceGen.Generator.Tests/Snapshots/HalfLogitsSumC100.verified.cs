@@ -89,17 +89,20 @@ namespace CceGen.Generated
                     }
                     float rowMax = CceVector.Max(max);
 
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order.
+                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                    nint ahead = CceVector.PrefetchDistance(RowStride);
                     Vector512<float> vmax = Vector512.Create(rowMax);
                     Vector512<float> sum = Vector512<float>.Zero;
                     for (j = 0; j <= C - 16; j += 16)
                     {
-                        sum += ExpOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
+                        CceVector.Prefetch(ref x, j + ahead);
+                        sum += ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
                     }
                     if (j < C)
                     {
                         int rest = C - j;
-                        sum += ExpOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity) - vmax);
+                        sum += ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity) - vmax);
                     }
                     float rowSum = CceVector.Sum(sum);
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
@@ -156,22 +159,25 @@ namespace CceGen.Generated
                     }
                     float rowMax = CceVector.Max(maxLo, maxHi);
 
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order.
+                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                    nint ahead = CceVector.PrefetchDistance(RowStride);
                     Vector256<float> vmax = Vector256.Create(rowMax);
                     Vector256<float> sumLo = Vector256<float>.Zero;
                     Vector256<float> sumHi = Vector256<float>.Zero;
                     for (j = 0; j <= C - 16; j += 16)
                     {
-                        sumLo += ExpOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
-                        sumHi += ExpOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
+                        CceVector.Prefetch(ref x, j + ahead);
+                        sumLo += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
+                        sumHi += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
                     }
                     if (j < C)
                     {
                         int rest = C - j;
-                        sumLo += ExpOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity) - vmax);
+                        sumLo += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity) - vmax);
                         if (rest > 8)
                         {
-                            sumHi += ExpOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity) - vmax);
+                            sumHi += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity) - vmax);
                         }
                     }
                     float rowSum = CceVector.Sum(sumLo, sumHi);
@@ -210,7 +216,7 @@ namespace CceGen.Generated
                 CceScalarLanes sumLanes = default;
                 for (int j = 0; j < C; j++)
                 {
-                    sumLanes[j & 15] += ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax);
+                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).

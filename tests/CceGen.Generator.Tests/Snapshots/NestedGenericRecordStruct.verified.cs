@@ -83,7 +83,7 @@ namespace CceGen.Generated
                     // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
                     float rowMax = CceVector.Max(v0);
                     Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> e0 = ExpOperator.Invoke(v0 - vmax);
+                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
                     Vector512<float> sum = e0;
                     float rowSum = CceVector.Sum(sum);
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
@@ -126,7 +126,7 @@ namespace CceGen.Generated
                     // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
                     float rowMax = CceVector.Max(v0Lo, Vector256.Create(float.NegativeInfinity));
                     Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> e0Lo = ExpOperator.Invoke(v0Lo - vmax);
+                    Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
                     Vector256<float> sumLo = e0Lo;
                     Vector256<float> sumHi = Vector256<float>.Zero;
                     float rowSum = CceVector.Sum(sumLo, sumHi);
@@ -165,7 +165,7 @@ namespace CceGen.Generated
                 CceScalarLanes sumLanes = default;
                 for (int j = 0; j < C; j++)
                 {
-                    sumLanes[j & 15] += ExpOperator.Invoke(CceVector.Element(ref x, j) - rowMax);
+                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
