@@ -224,78 +224,247 @@ public sealed partial class SparseCceGenerator
                 }
 
                 w.Line();
-                var args = new List<string>
+                if (spec.Parallel)
                 {
-                    "ref MemoryMarshal.GetReference(predictions)",
-                    "ref MemoryMarshal.GetReference(labels)",
-                    "batch",
-                };
-                args.AddRange(RuntimeSizeArguments(spec));
-                if (spec.Has(ParameterRole.Losses))
-                {
-                    args.Add("ref MemoryMarshal.GetReference(losses)");
-                }
-
-                if (spec.Has(ParameterRole.Gradient))
-                {
-                    args.Add("ref MemoryMarshal.GetReference(gradient)");
-                    args.Add(spec.Reduction switch
-                    {
-                        ReductionKind.Mean => "1f / batch",
-                        _ => "1f",
-                    });
-                }
-
-                if (spec.Has(ParameterRole.Upstream))
-                {
-                    args.Add("ref MemoryMarshal.GetReference(upstream)");
-                }
-
-                if (spec.Has(ParameterRole.Correct))
-                {
-                    args.Add("ref correct");
-                }
-
-                string argList = string.Join(", ", args);
-                string call = spec.Reduction == ReductionKind.None ? string.Empty : "double total = ";
-                if (spec.Input == InputKind.PyTorchProbabilities)
-                {
-                    w.Line("// PyTorch semantics read one element per row, so every CPU path runs the same code.");
-                    w.Line($"{call}Rows({argList});");
+                    EmitParallelRun(w, spec);
                 }
                 else
                 {
-                    if (spec.Reduction == ReductionKind.None)
-                    {
-                        using (w.Block("switch (CpuDispatch.Current)"))
-                        {
-                            w.Line($"case CpuPath.Avx512: Avx512({argList}); break;");
-                            w.Line($"case CpuPath.Avx2: Avx2({argList}); break;");
-                            w.Line($"default: Scalar({argList}); break;");
-                        }
-                    }
-                    else
-                    {
-                        w.Line("// The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.");
-                        using (w.Block("double total = CpuDispatch.Current switch", "};"))
-                        {
-                            w.Line($"CpuPath.Avx512 => Avx512({argList}),");
-                            w.Line($"CpuPath.Avx2 => Avx2({argList}),");
-                            w.Line($"_ => Scalar({argList}),");
-                        }
-                    }
+                    EmitSerialRun(w, spec);
                 }
 
                 switch (spec.Reduction)
                 {
                     case ReductionKind.Mean:
-                        w.Line("// Row losses are summed in double in row order; B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.");
+                        w.Line("// B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.");
                         w.Line("return (float)(total / batch);");
                         break;
                     case ReductionKind.Sum:
-                        w.Line("// Row losses are summed in double in row order.");
                         w.Line("return (float)total;");
                         break;
+                }
+            }
+
+            if (spec.Parallel)
+            {
+                w.Line();
+                EmitBlocksStruct(w, spec);
+            }
+        }
+
+        /// <summary>
+        /// The arguments of a path method (Avx512, Avx2, Scalar or Rows), in <see cref="PathSignature"/>'s order.
+        /// <paramref name="source"/> maps a parameter name of the path method to the expression that supplies it.
+        /// </summary>
+        private static string PathArguments(KernelSpec spec, System.Func<string, string> source)
+        {
+            var args = new List<string> { source("predictions"), source("labels"), "rowStart", "rowEnd" };
+            if (spec.Has(ParameterRole.ClassCount))
+            {
+                args.Add(source("classCount"));
+            }
+
+            if (spec.Has(ParameterRole.RowStride))
+            {
+                args.Add(source("rowStride"));
+            }
+
+            if (spec.Has(ParameterRole.LabelStride))
+            {
+                args.Add(source("labelStride"));
+            }
+
+            if (spec.Has(ParameterRole.Losses))
+            {
+                args.Add(source("losses"));
+            }
+
+            if (spec.Has(ParameterRole.Gradient))
+            {
+                args.Add(source("gradient"));
+                args.Add(source("scale"));
+            }
+
+            if (spec.Has(ParameterRole.Upstream))
+            {
+                args.Add(source("upstream"));
+            }
+
+            if (spec.Has(ParameterRole.Correct))
+            {
+                args.Add(source("correct"));
+            }
+
+            return string.Join(", ", args);
+        }
+
+        private static string GradientScale(KernelSpec spec) => spec.Reduction == ReductionKind.Mean ? "1f / batch" : "1f";
+
+        /// <summary>Run's own arguments: spans become references to their first element.</summary>
+        private static string RunSource(KernelSpec spec, string name) => name switch
+        {
+            "predictions" or "labels" or "losses" or "gradient" or "upstream" => $"ref MemoryMarshal.GetReference({name})",
+            "scale" => GradientScale(spec),
+            "correct" => "ref correct",
+            _ => name,
+        };
+
+        /// <summary>Dispatch to the path selected for this process, as a switch statement or expression.</summary>
+        private static void EmitDispatch(SourceWriter w, KernelSpec spec, string path, string argList, string? assign)
+        {
+            if (spec.Input == InputKind.PyTorchProbabilities)
+            {
+                w.Line(assign is null ? $"Rows({argList});" : $"{assign}Rows({argList});");
+                return;
+            }
+
+            if (assign is null)
+            {
+                using (w.Block($"switch ({path})"))
+                {
+                    w.Line($"case CpuPath.Avx512: Avx512({argList}); break;");
+                    w.Line($"case CpuPath.Avx2: Avx2({argList}); break;");
+                    w.Line($"default: Scalar({argList}); break;");
+                }
+            }
+            else
+            {
+                using (w.Block($"{assign}{path} switch", "};"))
+                {
+                    w.Line($"CpuPath.Avx512 => Avx512({argList}),");
+                    w.Line($"CpuPath.Avx2 => Avx2({argList}),");
+                    w.Line($"_ => Scalar({argList}),");
+                }
+            }
+        }
+
+        private static void EmitSerialRun(SourceWriter w, KernelSpec spec)
+        {
+            string argList = PathArguments(spec, name => RunSource(spec, name));
+            if (spec.Input == InputKind.PyTorchProbabilities)
+            {
+                w.Line("// PyTorch semantics read one element per row, so every CPU path runs the same code.");
+            }
+            else
+            {
+                w.Line("// The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.");
+            }
+
+            if (spec.Reduction == ReductionKind.None)
+            {
+                w.Line("int rowStart = 0, rowEnd = batch;");
+                EmitDispatch(w, spec, "CpuDispatch.Current", argList, assign: null);
+                return;
+            }
+
+            w.Line("// Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),");
+            w.Line("// then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.");
+            w.Line("CpuPath path = CpuDispatch.Current;");
+            w.Line($"int blockRows = CceRowBlocks.BlockRows({ClassCountExpr(spec)});");
+            w.Line("double total = 0;");
+            using (w.Block("for (int rowStart = 0; rowStart < batch; rowStart += blockRows)"))
+            {
+                w.Line("int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);");
+                EmitDispatch(w, spec, "path", argList, assign: "total += ");
+            }
+        }
+
+        private static void EmitParallelRun(SourceWriter w, KernelSpec spec)
+        {
+            w.Line("// Parallel = true: fixed blocks of rows (their size depends on C only) run on up to");
+            w.Line("// CceRowBlocks.MaxDegreeOfParallelism threads, the caller included; block sums are added in block order,");
+            w.Line("// so the result has the same bits on any number of threads. Small calls stay on this thread.");
+            using (w.Block("var blocks = new Blocks", "};"))
+            {
+                foreach (var (field, _, value) in BlockFields(spec))
+                {
+                    w.Line($"{field} = {value},");
+                }
+            }
+
+            w.Line(spec.Reduction == ReductionKind.None
+                ? $"CceRowBlocks.Run(ref blocks, batch, {ClassCountExpr(spec)});"
+                : $"double total = CceRowBlocks.Run(ref blocks, batch, {ClassCountExpr(spec)});");
+            if (spec.Has(ParameterRole.Correct))
+            {
+                w.Line("correct = blocks.Correct;");
+            }
+        }
+
+        /// <summary>The fields of the parallel kernel's Blocks struct: (field, declaration, value set by Run).</summary>
+        private static IEnumerable<(string Field, string Declaration, string Value)> BlockFields(KernelSpec spec)
+        {
+            foreach (string name in new[] { "predictions", "labels", "classCount", "rowStride", "labelStride", "losses", "gradient", "scale", "upstream" })
+            {
+                string? declaration = name switch
+                {
+                    "predictions" => $"ref {PredictionTypeName(spec, global: false)}",
+                    "labels" => $"ref {LabelTypeName(spec)}",
+                    "classCount" when spec.Has(ParameterRole.ClassCount) => "int",
+                    "rowStride" when spec.Has(ParameterRole.RowStride) => "int",
+                    "labelStride" when spec.Has(ParameterRole.LabelStride) => "int",
+                    "losses" when spec.Has(ParameterRole.Losses) => "ref float",
+                    "gradient" when spec.Has(ParameterRole.Gradient) => $"ref {GradientTypeName(spec, global: false)}",
+                    "scale" when spec.Has(ParameterRole.Gradient) => "float",
+                    "upstream" when spec.Has(ParameterRole.Upstream) => "ref float",
+                    _ => null,
+                };
+                if (declaration is not null)
+                {
+                    yield return (FieldName(name), declaration, RunSource(spec, name));
+                }
+            }
+
+            yield return ("Path", "CpuPath", "CpuDispatch.Current");
+        }
+
+        private static string FieldName(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+        private static void EmitBlocksStruct(SourceWriter w, KernelSpec spec)
+        {
+            w.Line("// One call's rows for CceRowBlocks: references to the caller's spans (it waits for every block), the sizes,");
+            w.Line("// and the CPU path chosen on the calling thread.");
+            using (w.Block("private ref struct Blocks : ICceRowBlocks<Blocks>"))
+            {
+                foreach (var (field, declaration, _) in BlockFields(spec))
+                {
+                    w.Line($"public {declaration} {field};");
+                }
+
+                if (spec.Has(ParameterRole.Correct))
+                {
+                    w.Line("public int Correct;");
+                }
+
+                w.Line();
+                using (w.Block("public static double ComputeRows(ref Blocks b, int rowStart, int rowEnd)"))
+                {
+                    string argList = PathArguments(spec, name => name switch
+                    {
+                        "predictions" or "labels" or "upstream" or "losses" or "gradient" => $"ref b.{FieldName(name)}",
+                        "correct" => "ref correct",
+                        _ => $"b.{FieldName(name)}",
+                    });
+                    if (spec.Has(ParameterRole.Correct))
+                    {
+                        w.Line("int correct = 0;");
+                    }
+
+                    if (spec.Reduction == ReductionKind.None)
+                    {
+                        EmitDispatch(w, spec, "b.Path", argList, assign: null);
+                    }
+                    else
+                    {
+                        EmitDispatch(w, spec, "b.Path", argList, assign: "double total = ");
+                    }
+
+                    if (spec.Has(ParameterRole.Correct))
+                    {
+                        w.Line("System.Threading.Interlocked.Add(ref b.Correct, correct);");
+                    }
+
+                    w.Line(spec.Reduction == ReductionKind.None ? "return 0;" : "return total;");
                 }
             }
         }
@@ -357,7 +526,7 @@ public sealed partial class SparseCceGenerator
         private static string PathSignature(KernelSpec spec, string name)
         {
             string predType = PredictionTypeName(spec, global: false);
-            var ps = new List<string> { $"ref {predType} predictions", $"ref {LabelTypeName(spec)} labels", "int batch" };
+            var ps = new List<string> { $"ref {predType} predictions", $"ref {LabelTypeName(spec)} labels", "int rowStart", "int rowEnd" };
             if (spec.Has(ParameterRole.ClassCount))
             {
                 ps.Add("int classCount");
@@ -445,7 +614,7 @@ public sealed partial class SparseCceGenerator
 
                 if (batchedLogs is null)
                 {
-                    using (w.Block("for (int row = 0; row < batch; row++)"))
+                    using (w.Block("for (int row = rowStart; row < rowEnd; row++)"))
                     {
                         EmitRowPrologue(w, spec);
                         w.Line();
@@ -462,9 +631,9 @@ public sealed partial class SparseCceGenerator
                         w.Line("CceScalarLanes offsets = default;");
                     }
 
-                    using (w.Block("for (int row0 = 0; row0 < batch; row0 += 16)"))
+                    using (w.Block("for (int row0 = rowStart; row0 < rowEnd; row0 += 16)"))
                     {
-                        w.Line("int rows = Math.Min(16, batch - row0);");
+                        w.Line("int rows = Math.Min(16, rowEnd - row0);");
                         using (w.Block("for (int r = 0; r < rows; r++)"))
                         {
                             w.Line("int row = row0 + r;");
@@ -1005,7 +1174,7 @@ public sealed partial class SparseCceGenerator
                 ReductionKind.Sum => "sum over rows",
                 _ => "one loss per row",
             };
-            return $"{type}.{spec.MethodName}: {dtype} {input}, {labels}, {c}, {layout}, {reduction}";
+            return $"{type}.{spec.MethodName}: {dtype} {input}, {labels}, {c}, {layout}, {reduction}" + (spec.Parallel ? ", parallel row blocks" : string.Empty);
         }
 
         private static IEnumerable<string> Algorithm(KernelSpec spec)

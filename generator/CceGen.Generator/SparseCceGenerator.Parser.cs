@@ -39,6 +39,8 @@ public sealed partial class SparseCceGenerator
                 return new Result<KernelSpec?>(null, EquatableArray<DiagnosticInfo>.Empty);
             }
 
+            // LanguageVersion.CSharp13 (1300) is newer than the Roslyn this generator compiles against.
+            const int CSharp13 = 1300;
             var diagnostics = new List<DiagnosticInfo>();
             Location nameLocation = syntax.Identifier.GetLocation();
             string methodName = method.Name;
@@ -97,8 +99,15 @@ public sealed partial class SparseCceGenerator
             int input = (int)attribute.ConstructorArguments[0].Value!;
             int reduction = (int)attribute.ConstructorArguments[1].Value!;
             int labelShape = 0, classCount = 0, rowStride = 0;
+            bool parallel = false;
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
+                if (named.Key == "Parallel" && named.Value.Value is bool flag)
+                {
+                    parallel = flag;
+                    continue;
+                }
+
                 if (named.Value.Value is not int value)
                 {
                     return new Result<KernelSpec?>(null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -110,6 +119,13 @@ public sealed partial class SparseCceGenerator
                     case "ClassCount": classCount = value; break;
                     case "RowStride": rowStride = value; break;
                 }
+            }
+
+            // The parallel runner takes the kernel's rows as a ref struct implementing an interface (C# 13).
+            if (parallel && languageVersion is not (LanguageVersion.Default or LanguageVersion.Latest or LanguageVersion.LatestMajor or LanguageVersion.Preview) &&
+                (int)languageVersion < CSharp13)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParallelNeedsCSharp13, attributeLocation, methodName, languageVersion.ToDisplayString()));
             }
 
             int errorsBeforeOptions = diagnostics.Count;
@@ -147,7 +163,7 @@ public sealed partial class SparseCceGenerator
             return new Result<KernelSpec?>(
                 new KernelSpec(containing, hintName, methodName, modifiers, spec.Value.Predictions, spec.Value.Labels,
                     (InputKind)input, (ReductionKind)reduction, (LabelShapeKind)labelShape, classCount, rowStride,
-                    spec.Value.Gradient, new EquatableArray<ParameterSpec>(spec.Value.Parameters)),
+                    spec.Value.Gradient, parallel, new EquatableArray<ParameterSpec>(spec.Value.Parameters)),
                 EquatableArray<DiagnosticInfo>.Empty);
 
             void CheckOption(bool ok, string option, int value, string why)

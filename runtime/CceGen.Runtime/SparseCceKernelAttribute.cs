@@ -45,6 +45,15 @@ public sealed class SparseCceKernelAttribute : Attribute
 
     /// <summary>Compile-time row stride (leading dimension, &gt;= C). When 0 (the default) rows are dense unless the method takes an <c>int rowStride</c> parameter.</summary>
     public int RowStride { get; set; }
+
+    /// <summary>
+    /// Opt-in multi-core: large calls are split into fixed blocks of rows that run on up to
+    /// <see cref="Runtime.CceRowBlocks.MaxDegreeOfParallelism"/> threads (the caller included). The block boundaries
+    /// depend on C only and block sums are added in block order, so results are bit-identical to the same kernel
+    /// without this option, on any number of threads. Calls under <see cref="Runtime.CceRowBlocks.MinParallelElements"/>
+    /// elements stay on the calling thread. Needs C# 13 (CCE0016).
+    /// </summary>
+    public bool Parallel { get; set; }
 }
 
 /// <summary>What a kernel's predictions hold.</summary>

@@ -173,6 +173,22 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void CCE0016_ParallelNeedsCSharp13()
+    {
+        string source = InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, Parallel = true)] public static partial float Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y);");
+        GeneratorHarness.Run run = GeneratorHarness.Generate(LanguageVersion.CSharp12, source);
+        Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("CCE0016", d.Id);
+        Assert.Contains("C# 12.0", d.GetMessage());
+        Assert.Contains("Parallel = true", d.GetMessage());
+        Assert.StartsWith("SparseCceKernel(", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)); // the attribute
+
+        // The same declaration without the option is fine in C# 12, and with it in the default (latest) version.
+        Assert.Empty(GeneratorHarness.Generate(LanguageVersion.CSharp12, source.Replace(", Parallel = true", string.Empty)).GeneratorDiagnostics);
+        Assert.Empty(GeneratorHarness.Generate(LanguageVersion.Latest, source).GeneratorDiagnostics);
+    }
+
+    [Fact]
     public void CCE0014_FileLocalContainingType()
     {
         string source = """

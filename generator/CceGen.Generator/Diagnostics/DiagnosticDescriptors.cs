@@ -62,6 +62,10 @@ internal static class DiagnosticDescriptors
         "CCE0013", "CceGen could not generate the kernel",
         "CceGen could not generate kernel '{0}' because of an internal error: {1}. Please report it.");
 
+    public static readonly DiagnosticDescriptor ParallelNeedsCSharp13 = Create(
+        "CCE0016", "Parallel kernels need C# 13 or later",
+        "Kernel '{0}' is declared with Parallel = true, which needs C# 13 or later (its rows are passed to the runtime as a ref struct implementing an interface); this project uses C# {1}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [KernelMustBeStatic.Id] = KernelMustBeStatic,
@@ -79,6 +83,7 @@ internal static class DiagnosticDescriptors
         [InternalError.Id] = InternalError,
         [ContainingTypeIsFileLocal.Id] = ContainingTypeIsFileLocal,
         [AccessibilityRequired.Id] = AccessibilityRequired,
+        [ParallelNeedsCSharp13.Id] = ParallelNeedsCSharp13,
     };
 
     /// <summary>All descriptors, in ID order.</summary>

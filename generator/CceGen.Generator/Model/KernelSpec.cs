@@ -41,6 +41,7 @@ internal sealed record KernelSpec(
     int ClassCount,
     int RowStride,
     GradientType Gradient,
+    bool Parallel,
     EquatableArray<ParameterSpec> Parameters)
 {
     /// <summary>C is a compile-time constant.</summary>

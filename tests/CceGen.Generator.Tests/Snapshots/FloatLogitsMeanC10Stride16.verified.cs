@@ -43,28 +43,37 @@ namespace CceGen.Generated
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
 
             // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            double total = CpuDispatch.Current switch
+            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+            CpuPath path = CpuDispatch.Current;
+            int blockRows = CceRowBlocks.BlockRows(C);
+            double total = 0;
+            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
             {
-                CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch),
-                CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch),
-                _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch),
-            };
-            // Row losses are summed in double in row order; B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
+                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                total += path switch
+                {
+                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                };
+            }
+            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
             return (float)(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         // C = 10 fits in 1 register(s): the row is read once and kept, no inner loop.
-        private static double Avx512(ref float predictions, ref int labels, int batch)
+        private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
             CceScalarLanes offsets = default;
-            for (int row0 = 0; row0 < batch; row0 += 16)
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                int rows = Math.Min(16, batch - row0);
+                int rows = Math.Min(16, rowEnd - row0);
                 for (int r = 0; r < rows; r++)
                 {
                     int row = row0 + r;
@@ -98,16 +107,16 @@ namespace CceGen.Generated
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         // C = 10 fits in 2 register(s): the row is read once and kept, no inner loop.
-        private static double Avx2(ref float predictions, ref int labels, int batch)
+        private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
             CceScalarLanes offsets = default;
-            for (int row0 = 0; row0 < batch; row0 += 16)
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                int rows = Math.Min(16, batch - row0);
+                int rows = Math.Min(16, rowEnd - row0);
                 for (int r = 0; r < rows; r++)
                 {
                     int row = row0 + r;
@@ -143,10 +152,10 @@ namespace CceGen.Generated
         }
 
         // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int batch)
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
-            for (int row = 0; row < batch; row++)
+            for (int row = rowStart; row < rowEnd; row++)
             {
                 ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
                 int label = Unsafe.Add(ref labels, row);

@@ -43,24 +43,26 @@ namespace CceGen.Generated
             CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(predictions), "losses", "logits");
             CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
 
+            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+            int rowStart = 0, rowEnd = batch;
             switch (CpuDispatch.Current)
             {
-                case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch, classCount, rowStride, ref MemoryMarshal.GetReference(losses)); break;
-                case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch, classCount, rowStride, ref MemoryMarshal.GetReference(losses)); break;
-                default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch, classCount, rowStride, ref MemoryMarshal.GetReference(losses)); break;
+                case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, rowStride, ref MemoryMarshal.GetReference(losses)); break;
+                case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, rowStride, ref MemoryMarshal.GetReference(losses)); break;
+                default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, rowStride, ref MemoryMarshal.GetReference(losses)); break;
             }
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
-        private static void Avx512(ref float predictions, ref int labels, int batch, int classCount, int rowStride, ref float losses)
+        private static void Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, int rowStride, ref float losses)
         {
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
             CceScalarLanes offsets = default;
-            for (int row0 = 0; row0 < batch; row0 += 16)
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                int rows = Math.Min(16, batch - row0);
+                int rows = Math.Min(16, rowEnd - row0);
                 for (int r = 0; r < rows; r++)
                 {
                     int row = row0 + r;
@@ -114,15 +116,15 @@ namespace CceGen.Generated
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
-        private static void Avx2(ref float predictions, ref int labels, int batch, int classCount, int rowStride, ref float losses)
+        private static void Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, int rowStride, ref float losses)
         {
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
             CceScalarLanes offsets = default;
-            for (int row0 = 0; row0 < batch; row0 += 16)
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                int rows = Math.Min(16, batch - row0);
+                int rows = Math.Min(16, rowEnd - row0);
                 for (int r = 0; r < rows; r++)
                 {
                     int row = row0 + r;
@@ -188,9 +190,9 @@ namespace CceGen.Generated
         }
 
         // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static void Scalar(ref float predictions, ref int labels, int batch, int classCount, int rowStride, ref float losses)
+        private static void Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, int rowStride, ref float losses)
         {
-            for (int row = 0; row < batch; row++)
+            for (int row = rowStart; row < rowEnd; row++)
             {
                 ref float x = ref Unsafe.Add(ref predictions, (nint)row * rowStride);
                 int label = Unsafe.Add(ref labels, row);

@@ -42,13 +42,14 @@ namespace CceGen.Generated
             CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
 
             // PyTorch semantics read one element per row, so every CPU path runs the same code.
-            Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch, classCount, labelStride, ref MemoryMarshal.GetReference(losses));
+            int rowStart = 0, rowEnd = batch;
+            Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, labelStride, ref MemoryMarshal.GetReference(losses));
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
-        private static void Rows(ref float predictions, ref long labels, int batch, int classCount, int labelStride, ref float losses)
+        private static void Rows(ref float predictions, ref long labels, int rowStart, int rowEnd, int classCount, int labelStride, ref float losses)
         {
-            for (int row = 0; row < batch; row++)
+            for (int row = rowStart; row < rowEnd; row++)
             {
                 ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
                 long label = Unsafe.Add(ref labels, (nint)row * labelStride);

@@ -51,24 +51,26 @@ namespace CceGen.Generated
             CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(losses), "gradient", "losses");
             correct = 0;
 
+            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+            int rowStart = 0, rowEnd = batch;
             switch (CpuDispatch.Current)
             {
-                case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
-                case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
-                default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
+                case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
+                case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
+                default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
             }
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
-        private static void Avx512(ref Half predictions, ref int labels, int batch, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
+        private static void Avx512(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
         {
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
             CceScalarLanes offsets = default;
-            for (int row0 = 0; row0 < batch; row0 += 16)
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                int rows = Math.Min(16, batch - row0);
+                int rows = Math.Min(16, rowEnd - row0);
                 for (int r = 0; r < rows; r++)
                 {
                     int row = row0 + r;
@@ -143,15 +145,15 @@ namespace CceGen.Generated
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
-        private static void Avx2(ref Half predictions, ref int labels, int batch, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
+        private static void Avx2(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
         {
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
             CceScalarLanes offsets = default;
-            for (int row0 = 0; row0 < batch; row0 += 16)
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                int rows = Math.Min(16, batch - row0);
+                int rows = Math.Min(16, rowEnd - row0);
                 for (int r = 0; r < rows; r++)
                 {
                     int row = row0 + r;
@@ -239,9 +241,9 @@ namespace CceGen.Generated
         }
 
         // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static void Scalar(ref Half predictions, ref int labels, int batch, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
+        private static void Scalar(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
         {
-            for (int row = 0; row < batch; row++)
+            for (int row = rowStart; row < rowEnd; row++)
             {
                 ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
                 int label = Unsafe.Add(ref labels, row);

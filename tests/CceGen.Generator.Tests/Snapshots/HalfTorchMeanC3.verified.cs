@@ -42,16 +42,25 @@ namespace CceGen.Generated
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
 
             // PyTorch semantics read one element per row, so every CPU path runs the same code.
-            double total = Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), batch);
-            // Row losses are summed in double in row order; B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
+            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+            CpuPath path = CpuDispatch.Current;
+            int blockRows = CceRowBlocks.BlockRows(C);
+            double total = 0;
+            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            {
+                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd);
+            }
+            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
             return (float)(total / batch);
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
-        private static double Rows(ref Half predictions, ref int labels, int batch)
+        private static double Rows(ref Half predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
-            for (int row = 0; row < batch; row++)
+            for (int row = rowStart; row < rowEnd; row++)
             {
                 ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
                 int label = Unsafe.Add(ref labels, row);

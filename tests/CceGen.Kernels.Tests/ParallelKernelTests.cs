@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CceGen;
+using CceGen.Runtime;
+using Xunit;
+
+namespace CceGen.Kernels.Tests;
+
+/// <summary>Kernels declared with Parallel = true, each next to its serial twin (the same declaration without it).</summary>
+internal static partial class ParallelKernels
+{
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean, Parallel = true)]
+    public static partial float LogitsMeanGradParallel(ReadOnlySpan<float> z, int classCount, ReadOnlySpan<int> y, Span<float> g, out int correct);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean)]
+    public static partial float LogitsMeanGradSerial(ReadOnlySpan<float> z, int classCount, ReadOnlySpan<int> y, Span<float> g, out int correct);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.None, ClassCount = 10, Parallel = true)]
+    public static partial void HalfNone10Parallel(ReadOnlySpan<Half> z, ReadOnlySpan<long> y, Span<float> losses);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.None, ClassCount = 10)]
+    public static partial void HalfNone10Serial(ReadOnlySpan<Half> z, ReadOnlySpan<long> y, Span<float> losses);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Sum, ClassCount = 10, Parallel = true)]
+    public static partial float LogitsSum10Parallel(ReadOnlySpan<float> z, ReadOnlySpan<int> y);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Sum, ClassCount = 10)]
+    public static partial float LogitsSum10Serial(ReadOnlySpan<float> z, ReadOnlySpan<int> y);
+
+    [SparseCceKernel(CceInput.KerasProbabilities, CceReduction.Sum, Parallel = true)]
+    public static partial float KerasSumParallel(ReadOnlySpan<float> p, int classCount, ReadOnlySpan<int> y);
+
+    [SparseCceKernel(CceInput.KerasProbabilities, CceReduction.Sum)]
+    public static partial float KerasSumSerial(ReadOnlySpan<float> p, int classCount, ReadOnlySpan<int> y);
+
+    [SparseCceKernel(CceInput.PyTorchProbabilities, CceReduction.Mean, Parallel = true)]
+    public static partial float TorchMeanParallel(ReadOnlySpan<float> p, int classCount, ReadOnlySpan<int> y);
+
+    [SparseCceKernel(CceInput.PyTorchProbabilities, CceReduction.Mean)]
+    public static partial float TorchMeanSerial(ReadOnlySpan<float> p, int classCount, ReadOnlySpan<int> y);
+}
+
+[Collection(nameof(ParallelKernelTests))] // CceRowBlocks' settings are process-wide
+[CollectionDefinition(nameof(ParallelKernelTests), DisableParallelization = true)]
+public class ParallelKernelTests
+{
+    public static IEnumerable<object[]> Cases =>
+        from path in CpuDispatch.SupportedPaths
+        from shape in new[] { (20_000, 10), (700, 1000), (37, 3000), (5, 100_000), (1, 7), (0, 5) }
+        select new object[] { path, shape.Item1, shape.Item2 };
+
+    private static readonly int[] s_degrees = { 1, 2, 3, 8 };
+
+    private static void ForEachDegree(Action<int> body)
+    {
+        int oldDegree = CceRowBlocks.MaxDegreeOfParallelism;
+        long oldMin = CceRowBlocks.MinParallelElements;
+        try
+        {
+            CceRowBlocks.MinParallelElements = 0; // every call with more than one block goes parallel
+            foreach (int degree in s_degrees)
+            {
+                CceRowBlocks.MaxDegreeOfParallelism = degree;
+                body(degree);
+            }
+        }
+        finally
+        {
+            CceRowBlocks.MaxDegreeOfParallelism = oldDegree;
+            CceRowBlocks.MinParallelElements = oldMin;
+        }
+    }
+
+    private static float[] Logits(Random rng, int n) => Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() - 0.5) * 12)).ToArray();
+
+    private static float[] Softmax(float[] z, int c)
+    {
+        var p = new float[z.Length];
+        for (int r = 0; r < z.Length / Math.Max(c, 1); r++)
+        {
+            double max = z.Skip(r * c).Take(c).Max();
+            double sum = z.Skip(r * c).Take(c).Sum(v => Math.Exp(v - max));
+            for (int j = 0; j < c; j++)
+            {
+                p[r * c + j] = (float)(Math.Exp(z[r * c + j] - max) / sum);
+            }
+        }
+
+        return p;
+    }
+
+    private static uint Bits(float v) => BitConverter.SingleToUInt32Bits(v);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void LogitsMeanWithGradientAndAccuracy_MatchesTheSerialTwinBitForBit(CpuPath path, int batch, int c)
+    {
+        using var _ = CpuDispatch.Force(path);
+        var rng = new Random(batch * 31 + c);
+        float[] z = Logits(rng, batch * c);
+        int[] y = Enumerable.Range(0, batch).Select(_ => rng.Next(c)).ToArray();
+        var gSerial = new float[z.Length];
+        float serial = ParallelKernels.LogitsMeanGradSerial(z, c, y, gSerial, out int correctSerial);
+
+        // The serial twin against float64, so two equal wrong answers cannot pass.
+        if (batch > 0)
+        {
+            double reference = 0;
+            for (int r = 0; r < batch; r++)
+            {
+                double max = z.Skip(r * c).Take(c).Max();
+                reference += Math.Log(z.Skip(r * c).Take(c).Sum(v => Math.Exp(v - max))) + max - z[r * c + y[r]];
+            }
+
+            Assert.InRange(serial, reference / batch * (1 - 1e-5) - 1e-6, reference / batch * (1 + 1e-5) + 1e-6);
+        }
+
+        ForEachDegree(degree =>
+        {
+            var g = new float[z.Length];
+            float parallel = ParallelKernels.LogitsMeanGradParallel(z, c, y, g, out int correct);
+            Assert.True(Bits(serial) == Bits(parallel), $"degree {degree}: serial {serial:R}, parallel {parallel:R}");
+            Assert.Equal(correctSerial, correct);
+            Assert.True(gSerial.AsSpan().SequenceEqual(g), $"degree {degree}: gradients differ");
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void OtherConventions_MatchTheirSerialTwinsBitForBit(CpuPath path, int batch, int c)
+    {
+        using var _ = CpuDispatch.Force(path);
+        var rng = new Random(batch * 17 + c);
+        float[] z = Logits(rng, batch * c);
+        float[] p = Softmax(z, c);
+        int[] y = Enumerable.Range(0, batch).Select(_ => rng.Next(c)).ToArray();
+        float keras = ParallelKernels.KerasSumSerial(p, c, y);
+        float torch = ParallelKernels.TorchMeanSerial(p, c, y);
+
+        // C = 10 kernels: reshape the same data to 10 classes.
+        int b10 = z.Length / 10;
+        float[] z10 = z.Take(b10 * 10).ToArray();
+        int[] y10 = Enumerable.Range(0, b10).Select(_ => rng.Next(10)).ToArray();
+        long[] y10Long = y10.Select(v => (long)v).ToArray();
+        Half[] h10 = z10.Select(v => (Half)v).ToArray();
+        float sum10 = ParallelKernels.LogitsSum10Serial(z10, y10);
+        var none10 = new float[b10];
+        ParallelKernels.HalfNone10Serial(h10, y10Long, none10);
+
+        ForEachDegree(degree =>
+        {
+            Assert.Equal(Bits(keras), Bits(ParallelKernels.KerasSumParallel(p, c, y)));
+            Assert.Equal(Bits(torch), Bits(ParallelKernels.TorchMeanParallel(p, c, y)));
+            Assert.Equal(Bits(sum10), Bits(ParallelKernels.LogitsSum10Parallel(z10, y10)));
+            var losses = new float[b10];
+            ParallelKernels.HalfNone10Parallel(h10, y10Long, losses);
+            Assert.True(none10.AsSpan().SequenceEqual(losses), $"degree {degree}: per-row losses differ");
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(CpuPaths))]
+    public void BadLabels_ReportTheSameRowAsTheSerialKernel(CpuPath path)
+    {
+        using var forced = CpuDispatch.Force(path);
+        const int batch = 20_000, c = 10; // blocks of 3280 rows
+        var rng = new Random(5);
+        float[] z = Logits(rng, batch * c);
+        int[] y = Enumerable.Range(0, batch).Select(_ => rng.Next(c)).ToArray();
+        y[19_000] = -3;   // block 5
+        y[7_000] = 12;    // block 2: the first bad row
+        y[16_000] = 99;   // block 4
+        var g = new float[z.Length];
+        string serial = Assert.Throws<ArgumentOutOfRangeException>(() => ParallelKernels.LogitsMeanGradSerial(z, c, y, g, out _)).Message;
+        Assert.Contains("7000", serial);
+        ForEachDegree(degree =>
+        {
+            for (int repeat = 0; repeat < 10; repeat++)
+            {
+                string parallel = Assert.Throws<ArgumentOutOfRangeException>(() => ParallelKernels.LogitsMeanGradParallel(z, c, y, g, out _)).Message;
+                Assert.Equal(serial, parallel);
+            }
+        });
+    }
+
+    public static IEnumerable<object[]> CpuPaths => CpuDispatch.SupportedPaths.Select(p => new object[] { p });
+}
