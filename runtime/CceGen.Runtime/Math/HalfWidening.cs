@@ -24,6 +24,7 @@ public static class HalfWidening
     private const uint InfNaNRebase = (128 - 16) << 23;
     private const uint QuietBit = 0x00400000u;
     private const uint SubnormalMagicBits = 113u << 23; // 2^-14 as a float
+    private const float TwoTo112 = 5.192296858534828e33f; // 2^112, exact
 
     /// <summary>Widens one half (given as its bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -55,35 +56,27 @@ public static class HalfWidening
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ToSingle(Vector256<uint> bits)
     {
+        // Finite halves: the 15 bits in float position are the value times 2^-112 (a float subnormal for a half
+        // subnormal), so one exact multiply by 2^112 finishes normals and subnormals alike.
         Vector256<uint> o = (bits & Vector256.Create(0x7FFFu)) << 13;
-        Vector256<uint> exponent = o & Vector256.Create(ShiftedExponentMask);
-        o += Vector256.Create(ExponentRebase);
-        Vector256<uint> infNaN = Vector256.Equals(exponent, Vector256.Create(ShiftedExponentMask));
-        Vector256<uint> zeroOrSubnormal = Vector256.Equals(exponent, Vector256<uint>.Zero);
-        o += infNaN & Vector256.Create(InfNaNRebase);
-        Vector256<uint> nan = infNaN & ~Vector256.Equals(o & Vector256.Create(0x007FFFFFu), Vector256<uint>.Zero);
-        o |= nan & Vector256.Create(QuietBit);
-        Vector256<uint> renormalized = ((o + Vector256.Create(1u << 23)).AsSingle() - Vector256.Create(SubnormalMagicBits).AsSingle()).AsUInt32();
-        o = Vector256.ConditionalSelect(zeroOrSubnormal, renormalized, o);
-        o |= (bits & Vector256.Create(0x8000u)) << 16;
-        return o.AsSingle();
+        Vector256<float> finite = o.AsSingle() * Vector256.Create(TwoTo112);
+        // Inf/NaN (o >= the shifted 0x7C00): all-ones exponent, and the quiet bit for a NaN.
+        Vector256<uint> special = o | Vector256.Create(0x7F800000u) | (Vector256.GreaterThan(o, Vector256.Create(ShiftedExponentMask)) & Vector256.Create(QuietBit));
+        Vector256<uint> magnitude = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(o, Vector256.Create(ShiftedExponentMask)), special, finite.AsUInt32());
+        return (magnitude | ((bits & Vector256.Create(0x8000u)) << 16)).AsSingle();
     }
 
     /// <summary>Widens 16 halves (zero-extended into 32-bit lanes) to 16 floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ToSingle(Vector512<uint> bits)
     {
+        // Finite halves: the 15 bits in float position are the value times 2^-112 (a float subnormal for a half
+        // subnormal), so one exact multiply by 2^112 finishes normals and subnormals alike.
         Vector512<uint> o = (bits & Vector512.Create(0x7FFFu)) << 13;
-        Vector512<uint> exponent = o & Vector512.Create(ShiftedExponentMask);
-        o += Vector512.Create(ExponentRebase);
-        Vector512<uint> infNaN = Vector512.Equals(exponent, Vector512.Create(ShiftedExponentMask));
-        Vector512<uint> zeroOrSubnormal = Vector512.Equals(exponent, Vector512<uint>.Zero);
-        o += infNaN & Vector512.Create(InfNaNRebase);
-        Vector512<uint> nan = infNaN & ~Vector512.Equals(o & Vector512.Create(0x007FFFFFu), Vector512<uint>.Zero);
-        o |= nan & Vector512.Create(QuietBit);
-        Vector512<uint> renormalized = ((o + Vector512.Create(1u << 23)).AsSingle() - Vector512.Create(SubnormalMagicBits).AsSingle()).AsUInt32();
-        o = Vector512.ConditionalSelect(zeroOrSubnormal, renormalized, o);
-        o |= (bits & Vector512.Create(0x8000u)) << 16;
-        return o.AsSingle();
+        Vector512<float> finite = o.AsSingle() * Vector512.Create(TwoTo112);
+        // Inf/NaN (o >= the shifted 0x7C00): all-ones exponent, and the quiet bit for a NaN.
+        Vector512<uint> special = o | Vector512.Create(0x7F800000u) | (Vector512.GreaterThan(o, Vector512.Create(ShiftedExponentMask)) & Vector512.Create(QuietBit));
+        Vector512<uint> magnitude = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(o, Vector512.Create(ShiftedExponentMask)), special, finite.AsUInt32());
+        return (magnitude | ((bits & Vector512.Create(0x8000u)) << 16)).AsSingle();
     }
 }
