@@ -130,12 +130,24 @@ public class RowBlocksTests
         double[] values = new double[batch];
         int[] visits = new int[batch];
 
+        // Other test classes keep pool threads busy, and the pool adds threads slowly once its minimum is reached:
+        // raise the minimum for this check so the queued work item gets a thread at once.
+        ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
         var many = new ConcurrentDictionary<int, byte>();
-        WithSettings(2, minElements: 0, () =>
+        try
         {
-            var probe = new Probe { Visits = ref visits[0], RowValues = ref values[0], Threads = many, SleepMs = 5 };
-            CceRowBlocks.Run(ref probe, batch, classCount);
-        });
+            ThreadPool.SetMinThreads(Math.Max(minWorkers, Environment.ProcessorCount + 16), minIo);
+            WithSettings(2, minElements: 0, () =>
+            {
+                var probe = new Probe { Visits = ref visits[0], RowValues = ref values[0], Threads = many, SleepMs = 10 };
+                CceRowBlocks.Run(ref probe, batch, classCount);
+            });
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(minWorkers, minIo);
+        }
+
         Assert.True(many.Count >= 2, $"blocks ran on {many.Count} thread(s) with MaxDegreeOfParallelism = 2");
 
         var one = new ConcurrentDictionary<int, byte>();
