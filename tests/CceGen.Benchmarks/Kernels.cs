@@ -44,4 +44,12 @@ public static partial class Kernels
 
     [SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)]
     public static partial float LogitsMeanGrad10(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradient);
+
+    // ---- multi-core (opt-in) ---------------------------------------------------------------------------------------
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean, Parallel = true)]
+    public static partial float LogitsMeanParallel(ReadOnlySpan<float> logits, int classCount, ReadOnlySpan<int> labels);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.Mean, Parallel = true)]
+    public static partial float LogitsMeanGradParallel(ReadOnlySpan<float> logits, int classCount, ReadOnlySpan<int> labels, Span<float> gradient);
 }

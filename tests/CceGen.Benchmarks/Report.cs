@@ -73,6 +73,7 @@ public static class Report
             ("GradientBaselines", "ReadWriteRoofline"), ("GradientBaselines", "TpComposition"), ("GradientBaselines", "NaiveLoop"),
             "cross_entropy_backward/float32/mean", 8, "PyTorch column: cross_entropy forward + backward (loss.backward()) on a requires_grad tensor.");
         t.Latency();
+        t.Parallel();
         t.Targets();
 
         string output = Path.Combine(results, "cce-tables.md");
@@ -104,7 +105,7 @@ public static class Report
                 b.GetProperty("Type").GetString()!,
                 b.GetProperty("Method").GetString()!,
                 parameters.GetValueOrDefault("Shape", ""),
-                parameters.GetValueOrDefault("Path"),
+                parameters.GetValueOrDefault("Path") ?? (parameters.TryGetValue("Threads", out string? threads) ? "T" + threads : null),
                 stats.GetProperty("Median").GetDouble(),
                 allocated);
         }
@@ -344,6 +345,46 @@ public static class Report
                 foreach (var (m, r) in force)
                 {
                     _md.AppendLine(CultureInfo.InvariantCulture, $"| {m} | {F(r?.MedianNs, "0.0")} |");
+                }
+            }
+
+            _md.AppendLine();
+        }
+
+        public void Parallel()
+        {
+            var shapes = Shapes("ParallelF32").ToArray();
+            if (shapes.Length == 0)
+            {
+                return;
+            }
+
+            _md.AppendLine("### Multi-core: float32 logits Mean declared with Parallel = true (selected path; roofline = TensorPrimitives.Sum in the same row blocks on the same threads)");
+            _md.AppendLine();
+            _md.AppendLine("| shape (B x C) | threads | kernel ns/elem | roofline ns/elem (GB/s) | x roofline | kernel speedup vs 1 thread | roofline speedup vs 1 thread | allocated |");
+            _md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (string shape in shapes)
+            {
+                double n = Elements(shape);
+                Result? k1 = Find("ParallelF32", "Mean", shape, "T1");
+                Result? r1 = Find("ParallelF32", "ReadRoofline", shape, "T1");
+                foreach (string threads in new[] { "T1", "T2" })
+                {
+                    Result? k = Find("ParallelF32", "Mean", shape, threads);
+                    Result? r = Find("ParallelF32", "ReadRoofline", shape, threads);
+                    if (k is null)
+                    {
+                        continue;
+                    }
+
+                    string gbs = r is null ? "" : $" ({F(n * 4 / r.MedianNs, "0.0")})";
+                    _md.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {shape} | {threads.Substring(1)} | {F(k.MedianNs / n, "0.0000")} | {F(r?.MedianNs / n, "0.0000")}{gbs} | {F(k.MedianNs / r?.MedianNs, "0.00")} | " +
+                        $"{F(k1?.MedianNs / k.MedianNs, "0.00")} | {F(r1?.MedianNs / r?.MedianNs, "0.00")} | {Bytes(k.AllocatedBytes)} |");
+                    if (threads == "T2" && k1 is not null && r is not null && r1 is not null)
+                    {
+                        _targets.Add($"| multi-core (report): 2-thread speedup next to the 2-thread roofline's | ParallelF32 {shape} | kernel {k1.MedianNs / k.MedianNs:0.00}x, roofline {r1.MedianNs / r.MedianNs:0.00}x; {k.MedianNs / r.MedianNs:0.00}x the 2-thread roofline | reported |");
+                    }
                 }
             }
 
