@@ -603,7 +603,7 @@ public sealed partial class SparseCceGenerator
             }
         }
 
-        private static void EmitPathBody(SourceWriter w, KernelSpec spec, string name, System.Action rowBody, VectorWidth? batchedLogs = null)
+        private static void EmitPathBody(SourceWriter w, KernelSpec spec, string name, System.Action rowBody, VectorWidth? batchedLogs = null, System.Action? prelude = null)
         {
             using (w.Block(PathSignature(spec, name)))
             {
@@ -611,6 +611,8 @@ public sealed partial class SparseCceGenerator
                 {
                     w.Line("double total = 0;");
                 }
+
+                prelude?.Invoke();
 
                 if (batchedLogs is null)
                 {
@@ -709,7 +711,116 @@ public sealed partial class SparseCceGenerator
                         EmitLoopRow(w, spec, width);
                     }
                 },
-                batchedLogs: width);
+                batchedLogs: width,
+                prelude: UsesColumns(spec) ? () => EmitColumnGroups(w, spec, width) : null);
+        }
+
+        /// <summary>
+        /// Kernels that process whole groups of rows column-wise: float32 logits with a compile-time C of at most 16 and
+        /// only loss outputs (the gradient and accuracy outputs stay on the per-row code).
+        /// </summary>
+        private static bool UsesColumns(KernelSpec spec) =>
+            spec.Input == InputKind.Logits && spec.Predictions == PredictionType.Single && spec.HasFixedClassCount &&
+            spec.ClassCount <= 16 && !spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) &&
+            (spec.FixedRowStride == 0 || spec.FixedRowStride <= int.MaxValue / 16 - 1);
+
+        /// <summary>
+        /// Groups of 16 (AVX-512) or 8 (AVX2) rows read column by column: register z{j} holds column j, one row per lane.
+        /// The row max and the row sum then follow the canonical 16-lane fold as vertical operations, lane i of the fold
+        /// being z{i} (or -inf / exp = 0 for i &gt;= C), so every row gets the same operations as on the per-row code.
+        /// </summary>
+        private static void EmitColumnGroups(SourceWriter w, KernelSpec spec, VectorWidth width)
+        {
+            int c = spec.ClassCount;
+            int rows = width.Lanes;
+            string v = width.Type;
+            string st = width.Static;
+            string stride = RowStrideExpr(spec);
+            w.Line($"// C = {Int(c)} <= 16: whole groups of {Int(rows)} rows are read column by column (register z{{j}} = column j, one row per");
+            w.Line("// lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as");
+            w.Line("// the per-row code below, which takes the rows left over. Same bits either way.");
+            // (A block of its own, so its locals do not clash with the per-row code's.)
+            string guard = spec.FixedRowStride > 0 ? string.Empty : $"if ({stride} <= CceColumns.MaxRowStride)";
+            System.Action body = () =>
+            {
+                w.Line($"Vector{width.Bits}<int> rowOffsets = CceColumns.RowOffsets{width.Bits}({stride});");
+                w.Line($"{v} negInf = {st}.Create(float.NegativeInfinity);");
+                using (w.Block($"for (; rowEnd - rowStart >= {Int(rows)}; rowStart += {Int(rows)})"))
+                {
+                    w.Line($"Vector{width.Bits}<int> label = CceColumns.Labels{width.Bits}(ref labels, rowStart, {LabelStrideExpr(spec)}, C, \"{spec.Name(ParameterRole.Labels)}\");");
+                    w.Line($"ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * {stride});");
+                    for (int j = 0; j < c; j++)
+                    {
+                        w.Line($"{v} z{j} = CceColumns.Gather{width.Bits}({Ref(j)}, rowOffsets);");
+                    }
+
+                    w.Line($"{v} zy = CceColumns.Gather{width.Bits}(ref x, rowOffsets + label);");
+                    w.Line("// Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),");
+                    w.Line("// with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.");
+                    string?[] lanes = Enumerable.Range(0, 16).Select(i => i < c ? $"z{i}" : null).ToArray();
+                    int temp = 0;
+                    string? Max(string? a, string? b)
+                    {
+                        if (b is null)
+                        {
+                            if (a is null)
+                            {
+                                return null;
+                            }
+
+                            b = "negInf";
+                        }
+                        else if (a is null)
+                        {
+                            return b;
+                        }
+
+                        string name = $"m{temp++}";
+                        w.Line($"{v} {name} = {st}.MaxNative({a}, {b});");
+                        return name;
+                    }
+
+                    string? Add(string? a, string? b)
+                    {
+                        if (a is null || b is null)
+                        {
+                            return a ?? b; // + exp(-inf) = + 0: exact for the non-negative (or NaN) exps
+                        }
+
+                        string name = $"s{temp++}";
+                        w.Line($"{v} {name} = {a} + {b};");
+                        return name;
+                    }
+
+                    string?[] Fold(string?[] l, System.Func<string?, string?, string?> op)
+                    {
+                        var t8 = Enumerable.Range(0, 8).Select(i => op(l[i], l[i + 8])).ToArray();
+                        var t4 = Enumerable.Range(0, 4).Select(i => op(t8[i], t8[i + 4])).ToArray();
+                        return new[] { op(op(t4[0], t4[2]), op(t4[1], t4[3])) };
+                    }
+
+                    string max = Fold(lanes, Max)[0]!;
+                    w.Line($"{v} max = {max};");
+                    w.Line("// exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).");
+                    for (int j = 0; j < c; j++)
+                    {
+                        w.Line($"{v} e{j} = ExpOperator.InvokeNonPositive(z{j} - max);");
+                    }
+
+                    string sum = Fold(Enumerable.Range(0, 16).Select(i => i < c ? $"e{i}" : null).ToArray(), Add)[0]!;
+                    w.Line("// (max - z[y]) + log(sum), as the per-row code; one vector log for the group.");
+                    w.Line($"{v} loss = (max - zy) + LogOperator.Invoke({sum});");
+                    w.Line(spec.Reduction == ReductionKind.None
+                        ? "CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);"
+                        : "total = CceColumns.AddInRowOrder(total, loss);");
+                }
+            };
+            using (guard.Length == 0 ? w.Block() : w.Block(guard))
+            {
+                body();
+            }
+
+            w.Line();
         }
 
         /// <summary>One register of a fixed-C row: its name, first element and number of valid lanes.</summary>

@@ -30,6 +30,14 @@ internal sealed class SourceWriter
         return new Scope(this, close);
     }
 
+    /// <summary>A bare block: an opening brace, indented until disposed (scopes its locals).</summary>
+    public Scope Block()
+    {
+        Line("{");
+        _indent++;
+        return new Scope(this, "}");
+    }
+
     public override string ToString() => _builder.ToString();
 
     internal readonly struct Scope : IDisposable

@@ -70,6 +70,49 @@ namespace CceGen.Generated
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            // C = 4 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            {
+                Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
+                Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
+                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                {
+                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                    Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
+                    Vector512<float> z2 = CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets);
+                    Vector512<float> z3 = CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets);
+                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                    Vector512<float> m0 = Vector512.MaxNative(z0, negInf);
+                    Vector512<float> m1 = Vector512.MaxNative(z1, negInf);
+                    Vector512<float> m2 = Vector512.MaxNative(z2, negInf);
+                    Vector512<float> m3 = Vector512.MaxNative(z3, negInf);
+                    Vector512<float> m4 = Vector512.MaxNative(m0, negInf);
+                    Vector512<float> m5 = Vector512.MaxNative(m1, negInf);
+                    Vector512<float> m6 = Vector512.MaxNative(m2, negInf);
+                    Vector512<float> m7 = Vector512.MaxNative(m3, negInf);
+                    Vector512<float> m8 = Vector512.MaxNative(m4, m6);
+                    Vector512<float> m9 = Vector512.MaxNative(m5, m7);
+                    Vector512<float> m10 = Vector512.MaxNative(m8, m9);
+                    Vector512<float> max = m10;
+                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                    Vector512<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                    Vector512<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                    Vector512<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                    Vector512<float> s11 = e0 + e2;
+                    Vector512<float> s12 = e1 + e3;
+                    Vector512<float> s13 = s11 + s12;
+                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                    Vector512<float> loss = (max - zy) + LogOperator.Invoke(s13);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -113,6 +156,49 @@ namespace CceGen.Generated
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            // C = 4 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            {
+                Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
+                Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                {
+                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                    Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
+                    Vector256<float> z2 = CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets);
+                    Vector256<float> z3 = CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets);
+                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                    Vector256<float> m0 = Vector256.MaxNative(z0, negInf);
+                    Vector256<float> m1 = Vector256.MaxNative(z1, negInf);
+                    Vector256<float> m2 = Vector256.MaxNative(z2, negInf);
+                    Vector256<float> m3 = Vector256.MaxNative(z3, negInf);
+                    Vector256<float> m4 = Vector256.MaxNative(m0, negInf);
+                    Vector256<float> m5 = Vector256.MaxNative(m1, negInf);
+                    Vector256<float> m6 = Vector256.MaxNative(m2, negInf);
+                    Vector256<float> m7 = Vector256.MaxNative(m3, negInf);
+                    Vector256<float> m8 = Vector256.MaxNative(m4, m6);
+                    Vector256<float> m9 = Vector256.MaxNative(m5, m7);
+                    Vector256<float> m10 = Vector256.MaxNative(m8, m9);
+                    Vector256<float> max = m10;
+                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                    Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                    Vector256<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                    Vector256<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                    Vector256<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                    Vector256<float> s11 = e0 + e2;
+                    Vector256<float> s12 = e1 + e3;
+                    Vector256<float> s13 = s11 + s12;
+                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                    Vector256<float> loss = (max - zy) + LogOperator.Invoke(s13);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);

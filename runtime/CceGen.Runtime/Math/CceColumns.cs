@@ -1,0 +1,153 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CceGen.Runtime;
+
+/// <summary>
+/// Column access for kernels with a small compile-time C (at most 16): a group of 16 (AVX-512) or 8 (AVX2) rows is
+/// read column by column, one row per lane, so the row reductions run as vertical operations.
+/// </summary>
+/// <remarks>
+/// Gathers read exactly the addressed elements (rows of the group, columns below C), so nothing outside the rows is
+/// touched. .NET exposes no 512-bit gather, so a 16-row column is two 256-bit gathers.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class CceColumns
+{
+    /// <summary>Largest row stride whose 16-row offsets (15 x stride + 15) fit the gathers' 32-bit indices.</summary>
+    public const int MaxRowStride = (int.MaxValue / 16) - 1;
+
+    /// <summary>0, stride, 2 x stride, ... for 16 rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> RowOffsets512(int rowStride) => Vector512<int>.Indices * rowStride;
+
+    /// <summary>0, stride, 2 x stride, ... for 8 rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> RowOffsets256(int rowStride) => Vector256<int>.Indices * rowStride;
+
+    /// <summary>origin[offsets[i]] for 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<float> Gather512(ref float origin, Vector512<int> offsets)
+    {
+        fixed (float* p = &origin)
+        {
+            return Vector512.Create(Avx2.GatherVector256(p, offsets.GetLower(), 4), Avx2.GatherVector256(p, offsets.GetUpper(), 4));
+        }
+    }
+
+    /// <summary>origin[offsets[i]] for 8 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> Gather256(ref float origin, Vector256<int> offsets)
+    {
+        fixed (float* p = &origin)
+        {
+            return Avx2.GatherVector256(p, offsets, 4);
+        }
+    }
+
+    /// <summary>The labels of rows <paramref name="row0"/> .. +15, checked against C in row order (the first bad
+    /// row throws, as the per-row code would).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Labels512(ref int labels, int row0, int labelStride, int classCount, string parameterName)
+    {
+        if (labelStride == 1)
+        {
+            Vector512<int> v = Vector512.LoadUnsafe(ref Unsafe.Add(ref labels, row0));
+            if (!Vector512.GreaterThanOrEqualAny(v.AsUInt32(), Vector512.Create((uint)classCount)))
+            {
+                return v;
+            }
+        }
+
+        return Gathered(ref labels, row0, labelStride, 16, classCount, parameterName);
+    }
+
+    /// <summary>The labels of 16 rows from <c>long</c> labels, checked in row order.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Vector512<int> Labels512(ref long labels, int row0, int labelStride, int classCount, string parameterName) =>
+        Gathered(ref labels, row0, labelStride, 16, classCount, parameterName);
+
+    /// <summary>The labels of rows <paramref name="row0"/> .. +7, checked in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Labels256(ref int labels, int row0, int labelStride, int classCount, string parameterName)
+    {
+        if (labelStride == 1)
+        {
+            Vector256<int> v = Vector256.LoadUnsafe(ref Unsafe.Add(ref labels, row0));
+            if (!Vector256.GreaterThanOrEqualAny(v.AsUInt32(), Vector256.Create((uint)classCount)))
+            {
+                return v;
+            }
+        }
+
+        return Gathered(ref labels, row0, labelStride, 8, classCount, parameterName).GetLower();
+    }
+
+    /// <summary>The labels of 8 rows from <c>long</c> labels, checked in row order.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Vector256<int> Labels256(ref long labels, int row0, int labelStride, int classCount, string parameterName) =>
+        Gathered(ref labels, row0, labelStride, 8, classCount, parameterName).GetLower();
+
+    /// <summary>total + v[0] + v[1] + ... in lane (row) order, in double: the kernels' row-order sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double AddInRowOrder(double total, Vector512<float> losses)
+    {
+        for (int i = 0; i < 16; i++)
+        {
+            total += losses.GetElement(i);
+        }
+
+        return total;
+    }
+
+    /// <summary>total + v[0] + ... + v[7] in lane (row) order, in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double AddInRowOrder(double total, Vector256<float> losses)
+    {
+        for (int i = 0; i < 8; i++)
+        {
+            total += losses.GetElement(i);
+        }
+
+        return total;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<int> Gathered(ref int labels, int row0, int labelStride, int count, int classCount, string parameterName)
+    {
+        Vector512<int> buffer = default;
+        for (int r = 0; r < count; r++)
+        {
+            int label = Unsafe.Add(ref labels, (nint)(row0 + r) * labelStride);
+            if ((uint)label >= (uint)classCount)
+            {
+                CceThrowHelper.LabelOutOfRange(parameterName, row0 + r, label, classCount);
+            }
+
+            buffer = buffer.WithElement(r, label);
+        }
+
+        return buffer;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<int> Gathered(ref long labels, int row0, int labelStride, int count, int classCount, string parameterName)
+    {
+        Vector512<int> buffer = default;
+        for (int r = 0; r < count; r++)
+        {
+            long label = Unsafe.Add(ref labels, (nint)(row0 + r) * labelStride);
+            if ((ulong)label >= (ulong)classCount)
+            {
+                CceThrowHelper.LabelOutOfRange(parameterName, row0 + r, label, classCount);
+            }
+
+            buffer = buffer.WithElement(r, (int)label);
+        }
+
+        return buffer;
+    }
+}

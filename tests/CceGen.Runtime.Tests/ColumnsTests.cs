@@ -1,0 +1,91 @@
+using System;
+using System.Linq;
+using System.Runtime.Intrinsics;
+using CceGen.Runtime;
+using Xunit;
+
+namespace CceGen.Runtime.Tests;
+
+/// <summary>CceColumns: gathers address exactly the rows' elements; labels are checked in row order.</summary>
+public class ColumnsTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(17)]
+    public void Gathers_ReadColumnJOfEachRow(int stride)
+    {
+        float[] data = Enumerable.Range(0, 16 * stride).Select(i => (float)i).ToArray();
+        for (int j = 0; j < Math.Min(stride, 3); j++)
+        {
+            Vector512<float> v512 = CceColumns.Gather512(ref data[j], CceColumns.RowOffsets512(stride));
+            Vector256<float> v256 = CceColumns.Gather256(ref data[j], CceColumns.RowOffsets256(stride));
+            for (int r = 0; r < 16; r++)
+            {
+                Assert.Equal(r * stride + j, v512[r]);
+                if (r < 8)
+                {
+                    Assert.Equal(r * stride + j, v256[r]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Labels_AreLoadedAndChecked_InRowOrder_ForEveryLayout()
+    {
+        int[] dense = Enumerable.Range(0, 40).Select(i => i % 7).ToArray();
+        long[] wide = dense.Select(v => (long)v).ToArray();
+        Assert.Equal(Vector512.Create(dense.AsSpan(3, 16)), CceColumns.Labels512(ref dense[0], 3, 1, 7, "y"));
+        Assert.Equal(Vector256.Create(dense.AsSpan(3, 8)), CceColumns.Labels256(ref dense[0], 3, 1, 7, "y"));
+        Assert.Equal(Vector512.Create(dense.AsSpan(3, 16)), CceColumns.Labels512(ref wide[0], 3, 1, 7, "y"));
+        Assert.Equal(Vector256.Create(dense.AsSpan(3, 8)), CceColumns.Labels256(ref wide[0], 3, 1, 7, "y"));
+
+        // Stride 2: rows 1..16 are elements 2, 4, ..., 32.
+        Vector512<int> strided = CceColumns.Labels512(ref dense[0], 1, 2, 7, "y");
+        for (int r = 0; r < 16; r++)
+        {
+            Assert.Equal(dense[2 * (1 + r)], strided[r]);
+        }
+
+        // Two bad labels: the first row in order is reported, with its value, whatever the layout.
+        int[] bad = (int[])dense.Clone();
+        bad[9] = 7;
+        bad[5] = -1;
+        long[] badWide = bad.Select(v => (long)v).ToArray();
+        foreach (Func<string> call in new Func<string>[]
+        {
+            () => Message(() => CceColumns.Labels512(ref bad[0], 0, 1, 7, "y")),
+            () => Message(() => CceColumns.Labels256(ref bad[0], 0, 1, 7, "y")),
+            () => Message(() => CceColumns.Labels512(ref badWide[0], 0, 1, 7, "y")),
+            () => Message(() => CceColumns.Labels256(ref badWide[0], 0, 1, 7, "y")),
+        })
+        {
+            string message = call();
+            Assert.Contains("row 5", message);
+            Assert.Contains("-1", message);
+        }
+    }
+
+    private static string Message<T>(Func<T> call) => Assert.Throws<ArgumentOutOfRangeException>(() => call()).Message;
+
+    [Fact]
+    public void AddInRowOrder_AddsLaneByLaneInDouble()
+    {
+        var v = Vector512.Create(1e-8f, 1f, 3f, 1e8f, -1e8f, 2f, 0.5f, 0.25f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 7f);
+        double expected = 10;
+        for (int i = 0; i < 16; i++)
+        {
+            expected += v[i];
+        }
+
+        Assert.Equal(expected, CceColumns.AddInRowOrder(10, v));
+        double expected8 = 10;
+        for (int i = 0; i < 8; i++)
+        {
+            expected8 += v[i];
+        }
+
+        Assert.Equal(expected8, CceColumns.AddInRowOrder(10, v.GetLower()));
+    }
+}
