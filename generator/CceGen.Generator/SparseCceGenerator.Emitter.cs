@@ -283,6 +283,10 @@ public sealed partial class SparseCceGenerator
             {
                 args.Add(source("gradient"));
                 args.Add(source("scale"));
+                if (spec.Gradient == GradientType.Single)
+                {
+                    args.Add(source("stream"));
+                }
             }
 
             if (spec.Has(ParameterRole.Upstream))
@@ -305,6 +309,7 @@ public sealed partial class SparseCceGenerator
         {
             "predictions" or "labels" or "losses" or "gradient" or "upstream" => $"ref MemoryMarshal.GetReference({name})",
             "scale" => GradientScale(spec),
+            "stream" => $"CceVector.StreamGradient((long)batch * {RowStrideExpr(spec)})",
             "correct" => "ref correct",
             _ => name,
         };
@@ -394,7 +399,7 @@ public sealed partial class SparseCceGenerator
         /// <summary>The fields of the parallel kernel's Blocks struct: (field, declaration, value set by Run).</summary>
         private static IEnumerable<(string Field, string Declaration, string Value)> BlockFields(KernelSpec spec)
         {
-            foreach (string name in new[] { "predictions", "labels", "classCount", "rowStride", "labelStride", "losses", "gradient", "scale", "upstream" })
+            foreach (string name in new[] { "predictions", "labels", "classCount", "rowStride", "labelStride", "losses", "gradient", "scale", "stream", "upstream" })
             {
                 string? declaration = name switch
                 {
@@ -406,6 +411,7 @@ public sealed partial class SparseCceGenerator
                     "losses" when spec.Has(ParameterRole.Losses) => "ref float",
                     "gradient" when spec.Has(ParameterRole.Gradient) => $"ref {GradientTypeName(spec, global: false)}",
                     "scale" when spec.Has(ParameterRole.Gradient) => "float",
+                    "stream" when spec.Gradient == GradientType.Single => "bool",
                     "upstream" when spec.Has(ParameterRole.Upstream) => "ref float",
                     _ => null,
                 };
@@ -551,6 +557,10 @@ public sealed partial class SparseCceGenerator
             {
                 ps.Add($"ref {GradientTypeName(spec, global: false)} gradient");
                 ps.Add("float scale");
+                if (spec.Gradient == GradientType.Single)
+                {
+                    ps.Add("bool stream");
+                }
             }
 
             if (spec.Has(ParameterRole.Upstream))
@@ -603,7 +613,7 @@ public sealed partial class SparseCceGenerator
             }
         }
 
-        private static void EmitPathBody(SourceWriter w, KernelSpec spec, string name, System.Action rowBody, VectorWidth? batchedLogs = null, System.Action? prelude = null)
+        private static void EmitPathBody(SourceWriter w, KernelSpec spec, string name, System.Action rowBody, VectorWidth? batchedLogs = null, System.Action? prelude = null, System.Action? epilogue = null)
         {
             using (w.Block(PathSignature(spec, name)))
             {
@@ -653,6 +663,7 @@ public sealed partial class SparseCceGenerator
                     }
                 }
 
+                epilogue?.Invoke();
                 if (spec.Reduction != ReductionKind.None)
                 {
                     w.Line("return total;");
@@ -712,8 +723,14 @@ public sealed partial class SparseCceGenerator
                     }
                 },
                 batchedLogs: width,
-                prelude: UsesColumns(spec) ? () => EmitColumnGroups(w, spec, width) : null);
+                prelude: UsesColumns(spec) ? () => EmitColumnGroups(w, spec, width)
+                    : !registers && KeepsExps(spec) ? () => w.Line($"ref float scratch = ref CceScratch.Row(Math.Min({ClassCountExpr(spec)}, CceScratch.MaxFloats));")
+                    : null,
+                epilogue: !registers && KeepsExps(spec) ? () => w.Line("CceVector.StreamFence(stream);") : null);
         }
+
+        /// <summary>Loop-row logits kernels with a float gradient keep exp(x - max) between passes 2 and 3.</summary>
+        private static bool KeepsExps(KernelSpec spec) => spec.Input == InputKind.Logits && spec.Gradient == GradientType.Single;
 
         /// <summary>
         /// Kernels that process whole groups of rows column-wise: float32 logits with a compile-time C of at most 16 and
@@ -974,7 +991,13 @@ public sealed partial class SparseCceGenerator
                 }
 
                 // A float gradient row keeps exp(x - max) from this pass, so pass 3 only scales it (one exp per element).
-                bool keepExp = spec.Gradient == GradientType.Single;
+                bool keepExp = KeepsExps(spec);
+                if (keepExp)
+                {
+                    w.Line("// The exps go to the thread's scratch row (L1/L2) when it is long enough, else into the gradient row itself.");
+                    w.Line($"ref float er = ref {c} <= CceScratch.MaxFloats ? ref scratch : ref g;");
+                }
+
                 using (w.Block($"for (j = 0; j <= {c} - 16; j += 16)"))
                 {
                     w.Line("CceVector.Prefetch(ref x, j + ahead);");
@@ -985,7 +1008,7 @@ public sealed partial class SparseCceGenerator
                         {
                             string off = r == 0 ? "j" : $"j + {Int(r * width.Lanes)}";
                             w.Line($"{v} e{groups[r]} = {exp};");
-                            w.Line($"CceVector.Store(ref Unsafe.Add(ref g, {off}), e{groups[r]});");
+                            w.Line($"CceVector.Store(ref Unsafe.Add(ref er, {off}), e{groups[r]});");
                             w.Line($"sum{groups[r]} += e{groups[r]};");
                         }
                         else
@@ -1002,7 +1025,7 @@ public sealed partial class SparseCceGenerator
                         // Lanes past C are exp(-inf) = 0: they add nothing, and only the first `count` lanes are stored.
                         w.Line($"int count = Math.Min({c} - j, {Int(width.Lanes)});");
                         w.Line($"{v} e = ExpOperator.InvokeNonPositive(CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);");
-                        w.Line("CceVector.StorePartial(ref Unsafe.Add(ref g, j), e, count);");
+                        w.Line("CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);");
                         w.Line(groups.Length == 1 ? $"sum{groups[0]} += e;" : $"if ((j & 15) == 0) {{ sum{groups[0]} += e; }} else {{ sum{groups[1]} += e; }}");
                     }
                 }
@@ -1018,24 +1041,45 @@ public sealed partial class SparseCceGenerator
                     w.Line();
                     if (keepExp)
                     {
-                        w.Line("// Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the exps kept in");
-                        w.Line("// the gradient row; the label element is fixed up afterwards with the same operations (e * inv - 1) * scale.");
+                        string lanes = Int(width.Lanes);
+                        w.Line("// Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large");
+                        w.Line("// gradient whose exps are in scratch is streamed to memory (non-temporal stores from the first 64-byte");
+                        w.Line("// boundary of the row on; the few elements before it are written one by one with the same operations).");
                         w.Line("float rowInv = 1f / rowSum;");
                         w.Line($"{v} vinv = {width.Static}.Create(rowInv);");
                         w.Line($"{v} vscale = {width.Static}.Create(rowScale);");
-                        w.Line("float labelExp = Unsafe.Add(ref g, (nint)label);");
-                        using (w.Block($"for (j = 0; j <= {c} - {Int(width.Lanes)}; j += {Int(width.Lanes)})"))
+                        w.Line("j = 0;");
+                        w.Line("bool rowStream = false;");
+                        using (w.Block($"if (stream && {c} <= CceScratch.MaxFloats)"))
                         {
-                            w.Line($"CceVector.Store(ref Unsafe.Add(ref g, j), CceVector.{width.Load}(ref Unsafe.Add(ref g, j)) * vinv * vscale);");
+                            w.Line("int head = CceVector.ElementsToLineStart(ref g);");
+                            using (w.Block("if (head >= 0)"))
+                            {
+                                w.Line("rowStream = true;");
+                                using (w.Block($"for (int end = Math.Min(head, {c}); j < end; j++)"))
+                                {
+                                    w.Line("Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;");
+                                }
+                            }
+                        }
+
+                        using (w.Block($"for (; j <= {c} - {lanes}; j += {lanes})"))
+                        {
+                            w.Line($"{v} p = CceVector.{width.Load}(ref Unsafe.Add(ref er, j)) * vinv;");
+                            using (w.Block($"if ((nuint)((nint)label - j) < {lanes})"))
+                            {
+                                w.Line($"p -= CceVector.OneHot{width.Bits}((nint)label - j);");
+                            }
+
+                            w.Line("CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, rowStream);");
                         }
 
                         using (w.Block($"if (j < {c})"))
                         {
                             w.Line($"int count = {c} - j;");
-                            w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), CceVector.{width.Partial}(ref Unsafe.Add(ref g, j), count, 0f) * vinv * vscale, count);");
+                            w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.{width.Partial}(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot{width.Bits}((nint)label - j)) * vscale, count);");
                         }
 
-                        w.Line("Unsafe.Add(ref g, (nint)label) = (labelExp * rowInv - 1f) * rowScale;");
                         EmitAccuracy(w, spec, "rowMax");
                         return;
                     }

@@ -48,6 +48,69 @@ public static class CceVector
         }
     }
 
+    // ---- streaming (non-temporal) gradient stores -------------------------------------------------------------
+
+    /// <summary>Gradients of at least this many bytes are written with non-temporal stores (they would not stay in
+    /// L2 anyway, and streaming skips the read-for-ownership of every line).</summary>
+    public const long NonTemporalThresholdBytes = 4L << 20;
+
+    /// <summary>Whether a gradient of <paramref name="elements"/> floats is streamed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StreamGradient(long elements) => elements * sizeof(float) >= NonTemporalThresholdBytes && Sse.IsSupported;
+
+    /// <summary>Elements before <paramref name="destination"/> reaches a 64-byte boundary (0..15), or -1 when it is not
+    /// even 4-byte aligned (then it never will be, and the row is written with ordinary stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe int ElementsToLineStart(ref float destination)
+    {
+        nuint address = (nuint)Unsafe.AsPointer(ref destination);
+        return (address & 3) != 0 ? -1 : (int)(((64 - (address & 63)) & 63) / sizeof(float));
+    }
+
+    /// <summary>Stores 16 floats at a 64-byte-aligned address, non-temporally when <paramref name="stream"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreGradient(ref float destination, Vector512<float> value, bool stream)
+    {
+        if (stream)
+        {
+            fixed (float* p = &destination)
+            {
+                Vector512.StoreAlignedNonTemporal(value, p);
+            }
+        }
+        else
+        {
+            value.StoreUnsafe(ref destination);
+        }
+    }
+
+    /// <summary>Stores 8 floats at a 32-byte-aligned address, non-temporally when <paramref name="stream"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreGradient(ref float destination, Vector256<float> value, bool stream)
+    {
+        if (stream)
+        {
+            fixed (float* p = &destination)
+            {
+                Vector256.StoreAlignedNonTemporal(value, p);
+            }
+        }
+        else
+        {
+            value.StoreUnsafe(ref destination);
+        }
+    }
+
+    /// <summary>Orders the non-temporal stores of this thread before what follows (a no-op when nothing was streamed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StreamFence(bool streamed)
+    {
+        if (streamed)
+        {
+            Sse.StoreFence();
+        }
+    }
+
     // ---- full loads -------------------------------------------------------------------------------------------
 
     /// <summary>Loads 16 floats.</summary>

@@ -53,9 +53,9 @@ namespace CceGen.Generated
                 int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
                 total += path switch
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch),
+                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
+                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
+                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
                 };
             }
             // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
@@ -63,7 +63,7 @@ namespace CceGen.Generated
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
-        private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale)
+        private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream)
         {
             double total = 0;
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
@@ -120,7 +120,7 @@ namespace CceGen.Generated
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
-        private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale)
+        private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream)
         {
             double total = 0;
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
@@ -183,7 +183,7 @@ namespace CceGen.Generated
         }
 
         // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale)
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream)
         {
             double total = 0;
             for (int row = rowStart; row < rowEnd; row++)

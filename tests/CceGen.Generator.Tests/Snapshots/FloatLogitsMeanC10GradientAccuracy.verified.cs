@@ -58,9 +58,9 @@ namespace CceGen.Generated
                 int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
                 total += path switch
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, ref correct),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, ref correct),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, ref correct),
+                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
+                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
+                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
                 };
             }
             // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
@@ -69,7 +69,7 @@ namespace CceGen.Generated
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         // C = 10 fits in 1 register(s): the row is read once and kept, no inner loop.
-        private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, ref int correct)
+        private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
@@ -124,7 +124,7 @@ namespace CceGen.Generated
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         // C = 10 fits in 2 register(s): the row is read once and kept, no inner loop.
-        private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, ref int correct)
+        private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
@@ -182,7 +182,7 @@ namespace CceGen.Generated
         }
 
         // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, ref int correct)
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
             for (int row = rowStart; row < rowEnd; row++)

@@ -53,6 +53,7 @@ namespace CceGen.Generated
                 ClassCount = classCount,
                 Gradient = ref MemoryMarshal.GetReference(gradient),
                 Scale = 1f / batch,
+                Stream = CceVector.StreamGradient((long)batch * classCount),
                 Path = CpuDispatch.Current,
             };
             double total = CceRowBlocks.Run(ref blocks, batch, classCount);
@@ -70,6 +71,7 @@ namespace CceGen.Generated
             public int ClassCount;
             public ref float Gradient;
             public float Scale;
+            public bool Stream;
             public CpuPath Path;
             public int Correct;
 
@@ -78,9 +80,9 @@ namespace CceGen.Generated
                 int correct = 0;
                 double total = b.Path switch
                 {
-                    CpuPath.Avx512 => Avx512(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, ref correct),
-                    CpuPath.Avx2 => Avx2(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, ref correct),
-                    _ => Scalar(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, ref correct),
+                    CpuPath.Avx512 => Avx512(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
+                    CpuPath.Avx2 => Avx2(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
+                    _ => Scalar(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
                 };
                 System.Threading.Interlocked.Add(ref b.Correct, correct);
                 return total;
@@ -88,9 +90,10 @@ namespace CceGen.Generated
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
-        private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, ref int correct)
+        private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
+            ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -129,18 +132,20 @@ namespace CceGen.Generated
                     nint ahead = CceVector.PrefetchDistance(classCount);
                     Vector512<float> vmax = Vector512.Create(rowMax);
                     Vector512<float> sum = Vector512<float>.Zero;
+                    // The exps go to the thread's scratch row (L1/L2) when it is long enough, else into the gradient row itself.
+                    ref float er = ref classCount <= CceScratch.MaxFloats ? ref scratch : ref g;
                     for (j = 0; j <= classCount - 16; j += 16)
                     {
                         CceVector.Prefetch(ref x, j + ahead);
                         Vector512<float> e = ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
-                        CceVector.Store(ref Unsafe.Add(ref g, j), e);
+                        CceVector.Store(ref Unsafe.Add(ref er, j), e);
                         sum += e;
                     }
                     for (; j < classCount; j += 16)
                     {
                         int count = Math.Min(classCount - j, 16);
                         Vector512<float> e = ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), e, count);
+                        CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);
                         sum += e;
                     }
                     float rowSum = CceVector.Sum(sum);
@@ -148,22 +153,40 @@ namespace CceGen.Generated
                     offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
                     logArgs[r] = rowSum;
 
-                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the exps kept in
-                    // the gradient row; the label element is fixed up afterwards with the same operations (e * inv - 1) * scale.
+                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
+                    // gradient whose exps are in scratch is streamed to memory (non-temporal stores from the first 64-byte
+                    // boundary of the row on; the few elements before it are written one by one with the same operations).
                     float rowInv = 1f / rowSum;
                     Vector512<float> vinv = Vector512.Create(rowInv);
                     Vector512<float> vscale = Vector512.Create(rowScale);
-                    float labelExp = Unsafe.Add(ref g, (nint)label);
-                    for (j = 0; j <= classCount - 16; j += 16)
+                    j = 0;
+                    bool rowStream = false;
+                    if (stream && classCount <= CceScratch.MaxFloats)
                     {
-                        CceVector.Store(ref Unsafe.Add(ref g, j), CceVector.Load512(ref Unsafe.Add(ref g, j)) * vinv * vscale);
+                        int head = CceVector.ElementsToLineStart(ref g);
+                        if (head >= 0)
+                        {
+                            rowStream = true;
+                            for (int end = Math.Min(head, classCount); j < end; j++)
+                            {
+                                Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
+                            }
+                        }
+                    }
+                    for (; j <= classCount - 16; j += 16)
+                    {
+                        Vector512<float> p = CceVector.Load512(ref Unsafe.Add(ref er, j)) * vinv;
+                        if ((nuint)((nint)label - j) < 16)
+                        {
+                            p -= CceVector.OneHot512((nint)label - j);
+                        }
+                        CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, rowStream);
                     }
                     if (j < classCount)
                     {
                         int count = classCount - j;
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), CceVector.LoadPartial512(ref Unsafe.Add(ref g, j), count, 0f) * vinv * vscale, count);
+                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial512(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
                     }
-                    Unsafe.Add(ref g, (nint)label) = (labelExp * rowInv - 1f) * rowScale;
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -177,13 +200,15 @@ namespace CceGen.Generated
                     total += offsets[r] + logArgs[r];
                 }
             }
+            CceVector.StreamFence(stream);
             return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
-        private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, ref int correct)
+        private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
+            ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -229,21 +254,23 @@ namespace CceGen.Generated
                     Vector256<float> vmax = Vector256.Create(rowMax);
                     Vector256<float> sumLo = Vector256<float>.Zero;
                     Vector256<float> sumHi = Vector256<float>.Zero;
+                    // The exps go to the thread's scratch row (L1/L2) when it is long enough, else into the gradient row itself.
+                    ref float er = ref classCount <= CceScratch.MaxFloats ? ref scratch : ref g;
                     for (j = 0; j <= classCount - 16; j += 16)
                     {
                         CceVector.Prefetch(ref x, j + ahead);
                         Vector256<float> eLo = ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
-                        CceVector.Store(ref Unsafe.Add(ref g, j), eLo);
+                        CceVector.Store(ref Unsafe.Add(ref er, j), eLo);
                         sumLo += eLo;
                         Vector256<float> eHi = ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
-                        CceVector.Store(ref Unsafe.Add(ref g, j + 8), eHi);
+                        CceVector.Store(ref Unsafe.Add(ref er, j + 8), eHi);
                         sumHi += eHi;
                     }
                     for (; j < classCount; j += 8)
                     {
                         int count = Math.Min(classCount - j, 8);
                         Vector256<float> e = ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), e, count);
+                        CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);
                         if ((j & 15) == 0) { sumLo += e; } else { sumHi += e; }
                     }
                     float rowSum = CceVector.Sum(sumLo, sumHi);
@@ -251,22 +278,40 @@ namespace CceGen.Generated
                     offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
                     logArgs[r] = rowSum;
 
-                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the exps kept in
-                    // the gradient row; the label element is fixed up afterwards with the same operations (e * inv - 1) * scale.
+                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
+                    // gradient whose exps are in scratch is streamed to memory (non-temporal stores from the first 64-byte
+                    // boundary of the row on; the few elements before it are written one by one with the same operations).
                     float rowInv = 1f / rowSum;
                     Vector256<float> vinv = Vector256.Create(rowInv);
                     Vector256<float> vscale = Vector256.Create(rowScale);
-                    float labelExp = Unsafe.Add(ref g, (nint)label);
-                    for (j = 0; j <= classCount - 8; j += 8)
+                    j = 0;
+                    bool rowStream = false;
+                    if (stream && classCount <= CceScratch.MaxFloats)
                     {
-                        CceVector.Store(ref Unsafe.Add(ref g, j), CceVector.Load256(ref Unsafe.Add(ref g, j)) * vinv * vscale);
+                        int head = CceVector.ElementsToLineStart(ref g);
+                        if (head >= 0)
+                        {
+                            rowStream = true;
+                            for (int end = Math.Min(head, classCount); j < end; j++)
+                            {
+                                Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
+                            }
+                        }
+                    }
+                    for (; j <= classCount - 8; j += 8)
+                    {
+                        Vector256<float> p = CceVector.Load256(ref Unsafe.Add(ref er, j)) * vinv;
+                        if ((nuint)((nint)label - j) < 8)
+                        {
+                            p -= CceVector.OneHot256((nint)label - j);
+                        }
+                        CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, rowStream);
                     }
                     if (j < classCount)
                     {
                         int count = classCount - j;
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), CceVector.LoadPartial256(ref Unsafe.Add(ref g, j), count, 0f) * vinv * vscale, count);
+                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial256(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
                     }
-                    Unsafe.Add(ref g, (nint)label) = (labelExp * rowInv - 1f) * rowScale;
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -280,11 +325,12 @@ namespace CceGen.Generated
                     total += offsets[r] + logArgs[r];
                 }
             }
+            CceVector.StreamFence(stream);
             return total;
         }
 
         // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, ref int correct)
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
             for (int row = rowStart; row < rowEnd; row++)

@@ -54,13 +54,13 @@ namespace CceGen.Generated
             for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
             {
                 int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f, ref correct);
+                total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f, CceVector.StreamGradient((long)batch * RowStride), ref correct);
             }
             return (float)total;
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
-        private static double Rows(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, ref int correct)
+        private static double Rows(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
             for (int row = rowStart; row < rowEnd; row++)
