@@ -724,10 +724,13 @@ public sealed partial class SparseCceGenerator
                 },
                 batchedLogs: width,
                 prelude: UsesColumns(spec) ? () => EmitColumnGroups(w, spec, width)
-                    : !registers && KeepsExps(spec) ? () => w.Line($"ref float scratch = ref CceScratch.Row(Math.Min({ClassCountExpr(spec)}, CceScratch.MaxFloats));")
+                    : !registers && UsesScratch(spec) ? () => w.Line($"ref float scratch = ref CceScratch.Row(Math.Min({ClassCountExpr(spec)}, CceScratch.MaxFloats));")
                     : null,
                 epilogue: !registers && KeepsExps(spec) ? () => w.Line("CceVector.StreamFence(stream);") : null);
         }
+
+        /// <summary>Loop-row logits kernels that use the thread's scratch row: float16 rows widened once, kept exps.</summary>
+        private static bool UsesScratch(KernelSpec spec) => spec.Input == InputKind.Logits && (KeepsExps(spec) || spec.Predictions == PredictionType.Half);
 
         /// <summary>Loop-row logits kernels with a float gradient keep exp(x - max) between passes 2 and 3.</summary>
         private static bool KeepsExps(KernelSpec spec) => spec.Input == InputKind.Logits && spec.Gradient == GradientType.Single;
@@ -970,16 +973,48 @@ public sealed partial class SparseCceGenerator
                 }
 
                 w.Line("int j = 0;");
-                using (w.Block($"for (; j <= {c} - 16; j += 16)"))
+                bool half = spec.Predictions == PredictionType.Half;
+                if (half)
                 {
-                    for (int r = 0; r < groups.Length; r++)
+                    w.Line("// float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads");
+                    w.Line("// those floats instead of widening again (widening is exact, so the values are the same).");
+                    w.Line($"bool widened = {c} <= CceScratch.MaxFloats;");
+                    w.Line("ref float xw = ref scratch;");
+                    using (w.Block($"for (; j <= {c} - 16; j += 16)"))
                     {
-                        w.Line($"max{groups[r]} = {width.Static}.MaxNative(max{groups[r]}, CceVector.{width.Load}({RefJ(r * width.Lanes)}));");
+                        for (int r = 0; r < groups.Length; r++)
+                        {
+                            string off = r == 0 ? "j" : $"j + {Int(r * width.Lanes)}";
+                            w.Line($"{v} xv{groups[r]} = CceVector.{width.Load}({RefJ(r * width.Lanes)});");
+                            w.Line($"if (widened) {{ CceVector.Store(ref Unsafe.Add(ref xw, {off}), xv{groups[r]}); }}");
+                            w.Line($"max{groups[r]} = {width.Static}.MaxNative(max{groups[r]}, xv{groups[r]});");
+                        }
                     }
+
+                    EmitLoopTail(w, width, c, (g, load) => $"{v} t{g} = {load}; if (widened) {{ CceVector.Store(ref Unsafe.Add(ref xw, j{(g == "Hi" ? " + 8" : string.Empty)}), t{g}); }} max{g} = {width.Static}.MaxNative(max{g}, t{g});", "float.NegativeInfinity");
+                }
+                else
+                {
+                    using (w.Block($"for (; j <= {c} - 16; j += 16)"))
+                    {
+                        for (int r = 0; r < groups.Length; r++)
+                        {
+                            w.Line($"max{groups[r]} = {width.Static}.MaxNative(max{groups[r]}, CceVector.{width.Load}({RefJ(r * width.Lanes)}));");
+                        }
+                    }
+
+                    EmitLoopTail(w, width, c, (g, load) => $"max{g} = {width.Static}.MaxNative(max{g}, {load});", "float.NegativeInfinity");
                 }
 
-                EmitLoopTail(w, width, c, (g, load) => $"max{g} = {width.Static}.MaxNative(max{g}, {load});", "float.NegativeInfinity");
                 w.Line($"float rowMax = CceVector.Max({string.Join(", ", groups.Select(g => "max" + g))});");
+
+                // Pass 2's source: the float16 row widened in pass 1 when there is one, else the row itself.
+                string Full(int offset) => half
+                    ? $"(widened ? CceVector.{width.Load}(ref Unsafe.Add(ref xw, {(offset == 0 ? "j" : $"j + {Int(offset)}")})) : CceVector.{width.Load}({RefJ(offset)}))"
+                    : $"CceVector.{width.Load}({RefJ(offset)})";
+                string Partial(string count) => half
+                    ? $"(widened ? CceVector.{width.Partial}(ref Unsafe.Add(ref xw, j), {count}, float.NegativeInfinity) : CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), {count}, float.NegativeInfinity))"
+                    : $"CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), {count}, float.NegativeInfinity)";
                 w.Line();
                 w.Line("// Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the");
                 w.Line("// lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).");
@@ -1003,7 +1038,7 @@ public sealed partial class SparseCceGenerator
                     w.Line("CceVector.Prefetch(ref x, j + ahead);");
                     for (int r = 0; r < groups.Length; r++)
                     {
-                        string exp = $"ExpOperator.InvokeNonPositive(CceVector.{width.Load}({RefJ(r * width.Lanes)}) - vmax)";
+                        string exp = $"ExpOperator.InvokeNonPositive({Full(r * width.Lanes)} - vmax)";
                         if (keepExp)
                         {
                             string off = r == 0 ? "j" : $"j + {Int(r * width.Lanes)}";
@@ -1024,14 +1059,38 @@ public sealed partial class SparseCceGenerator
                     {
                         // Lanes past C are exp(-inf) = 0: they add nothing, and only the first `count` lanes are stored.
                         w.Line($"int count = Math.Min({c} - j, {Int(width.Lanes)});");
-                        w.Line($"{v} e = ExpOperator.InvokeNonPositive(CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);");
+                        w.Line($"{v} e = ExpOperator.InvokeNonPositive({Partial("count")} - vmax);");
                         w.Line("CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);");
                         w.Line(groups.Length == 1 ? $"sum{groups[0]} += e;" : $"if ((j & 15) == 0) {{ sum{groups[0]} += e; }} else {{ sum{groups[1]} += e; }}");
                     }
                 }
                 else
                 {
-                    EmitLoopTail(w, width, c, (g, load) => $"sum{g} += ExpOperator.InvokeNonPositive({load} - vmax);", "float.NegativeInfinity");
+                    if (half)
+                    {
+                        using (w.Block($"if (j < {c})"))
+                        {
+                            w.Line($"int rest = {c} - j;");
+                            if (groups.Length == 1)
+                            {
+                                w.Line($"sum += ExpOperator.InvokeNonPositive({Partial("rest")} - vmax);");
+                            }
+                            else
+                            {
+                                w.Line($"sumLo += ExpOperator.InvokeNonPositive({Partial("Math.Min(rest, 8)")} - vmax);");
+                                using (w.Block("if (rest > 8)"))
+                                {
+                                    w.Line("j += 8; // the upper half of the last block");
+                                    w.Line($"sumHi += ExpOperator.InvokeNonPositive({Partial("rest - 8")} - vmax);");
+                                    w.Line("j -= 8;");
+                                }
+                            }
+                        }
+                    }
+                    else
+                    {
+                        EmitLoopTail(w, width, c, (g, load) => $"sum{g} += ExpOperator.InvokeNonPositive({load} - vmax);", "float.NegativeInfinity");
+                    }
                 }
 
                 w.Line($"float rowSum = CceVector.Sum({string.Join(", ", groups.Select(g => "sum" + g))});");
@@ -1043,22 +1102,35 @@ public sealed partial class SparseCceGenerator
                     {
                         string lanes = Int(width.Lanes);
                         w.Line("// Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large");
-                        w.Line("// gradient whose exps are in scratch is streamed to memory (non-temporal stores from the first 64-byte");
-                        w.Line("// boundary of the row on; the few elements before it are written one by one with the same operations).");
+                        w.Line("// gradient with rows of at least 256 classes is streamed to memory: whole 64-byte lines with non-temporal");
+                        w.Line("// stores, the elements before the row's first line boundary one by one, the rest ordinarily (same operations).");
                         w.Line("float rowInv = 1f / rowSum;");
                         w.Line($"{v} vinv = {width.Static}.Create(rowInv);");
                         w.Line($"{v} vscale = {width.Static}.Create(rowScale);");
                         w.Line("j = 0;");
-                        w.Line("bool rowStream = false;");
-                        using (w.Block($"if (stream && {c} <= CceScratch.MaxFloats)"))
+                        using (w.Block($"if (stream && CceVector.StreamRow({c}))"))
                         {
                             w.Line("int head = CceVector.ElementsToLineStart(ref g);");
                             using (w.Block("if (head >= 0)"))
                             {
-                                w.Line("rowStream = true;");
-                                using (w.Block($"for (int end = Math.Min(head, {c}); j < end; j++)"))
+                                using (w.Block("for (; j < head; j++)"))
                                 {
                                     w.Line("Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;");
+                                }
+
+                                using (w.Block($"for (; j <= {c} - 16; j += 16)"))
+                                {
+                                    for (int r = 0; r < groups.Length; r++)
+                                    {
+                                        string off = r == 0 ? "j" : $"j + {Int(r * width.Lanes)}";
+                                        w.Line($"{v} p{groups[r]} = CceVector.{width.Load}(ref Unsafe.Add(ref er, {off})) * vinv;");
+                                        using (w.Block($"if ((nuint)((nint)label - ({off})) < {lanes})"))
+                                        {
+                                            w.Line($"p{groups[r]} -= CceVector.OneHot{width.Bits}((nint)label - ({off}));");
+                                        }
+
+                                        w.Line($"CceVector.StoreGradient(ref Unsafe.Add(ref g, {off}), p{groups[r]} * vscale, stream: true);");
+                                    }
                                 }
                             }
                         }
@@ -1071,7 +1143,7 @@ public sealed partial class SparseCceGenerator
                                 w.Line($"p -= CceVector.OneHot{width.Bits}((nint)label - j);");
                             }
 
-                            w.Line("CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, rowStream);");
+                            w.Line("CceVector.Store(ref Unsafe.Add(ref g, j), p * vscale);");
                         }
 
                         using (w.Block($"if (j < {c})"))

@@ -19,12 +19,13 @@ public static class CceScratch
     [ThreadStatic]
     private static float[]? t_row;
 
-    /// <summary>The start of a scratch row of at least <paramref name="count"/> floats (count &lt;= <see cref="MaxFloats"/>).</summary>
+    /// <summary>The start of a scratch row of at least <paramref name="count"/> + 16 floats (count &lt;= <see cref="MaxFloats"/>;
+    /// the 16 extra let a partial last block be stored whole).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref float Row(int count)
     {
         float[]? row = t_row;
-        if (row is null || row.Length < count)
+        if (row is null || row.Length < count + 16)
         {
             row = Grow(count);
         }
@@ -36,7 +37,7 @@ public static class CceScratch
     private static float[] Grow(int count)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxFloats);
-        float[] row = GC.AllocateUninitializedArray<float>(Math.Max(count, 1024));
+        float[] row = GC.AllocateUninitializedArray<float>(Math.Max(count + 16, 1024));
         t_row = row;
         return row;
     }

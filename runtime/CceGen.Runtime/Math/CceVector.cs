@@ -58,6 +58,14 @@ public static class CceVector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool StreamGradient(long elements) => elements * sizeof(float) >= NonTemporalThresholdBytes && Sse.IsSupported;
 
+    /// <summary>Shortest row streamed: 256 floats (16 cache lines). In shorter rows the partial first and last lines,
+    /// which neighbouring rows share and which are written with ordinary stores, cost more than streaming saves.</summary>
+    public const int MinStreamedRow = 256;
+
+    /// <summary>Whether rows of <paramref name="classCount"/> floats are streamed (their exps must fit the scratch row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool StreamRow(int classCount) => classCount >= MinStreamedRow && classCount <= CceScratch.MaxFloats;
+
     /// <summary>Elements before <paramref name="destination"/> reaches a 64-byte boundary (0..15), or -1 when it is not
     /// even 4-byte aligned (then it never will be, and the row is written with ordinary stores).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -154,22 +154,29 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
 
                     // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
-                    // gradient whose exps are in scratch is streamed to memory (non-temporal stores from the first 64-byte
-                    // boundary of the row on; the few elements before it are written one by one with the same operations).
+                    // gradient with rows of at least 256 classes is streamed to memory: whole 64-byte lines with non-temporal
+                    // stores, the elements before the row's first line boundary one by one, the rest ordinarily (same operations).
                     float rowInv = 1f / rowSum;
                     Vector512<float> vinv = Vector512.Create(rowInv);
                     Vector512<float> vscale = Vector512.Create(rowScale);
                     j = 0;
-                    bool rowStream = false;
-                    if (stream && classCount <= CceScratch.MaxFloats)
+                    if (stream && CceVector.StreamRow(classCount))
                     {
                         int head = CceVector.ElementsToLineStart(ref g);
                         if (head >= 0)
                         {
-                            rowStream = true;
-                            for (int end = Math.Min(head, classCount); j < end; j++)
+                            for (; j < head; j++)
                             {
                                 Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
+                            }
+                            for (; j <= classCount - 16; j += 16)
+                            {
+                                Vector512<float> p = CceVector.Load512(ref Unsafe.Add(ref er, j)) * vinv;
+                                if ((nuint)((nint)label - (j)) < 16)
+                                {
+                                    p -= CceVector.OneHot512((nint)label - (j));
+                                }
+                                CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, stream: true);
                             }
                         }
                     }
@@ -180,7 +187,7 @@ namespace CceGen.Generated
                         {
                             p -= CceVector.OneHot512((nint)label - j);
                         }
-                        CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, rowStream);
+                        CceVector.Store(ref Unsafe.Add(ref g, j), p * vscale);
                     }
                     if (j < classCount)
                     {
@@ -279,22 +286,35 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
 
                     // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
-                    // gradient whose exps are in scratch is streamed to memory (non-temporal stores from the first 64-byte
-                    // boundary of the row on; the few elements before it are written one by one with the same operations).
+                    // gradient with rows of at least 256 classes is streamed to memory: whole 64-byte lines with non-temporal
+                    // stores, the elements before the row's first line boundary one by one, the rest ordinarily (same operations).
                     float rowInv = 1f / rowSum;
                     Vector256<float> vinv = Vector256.Create(rowInv);
                     Vector256<float> vscale = Vector256.Create(rowScale);
                     j = 0;
-                    bool rowStream = false;
-                    if (stream && classCount <= CceScratch.MaxFloats)
+                    if (stream && CceVector.StreamRow(classCount))
                     {
                         int head = CceVector.ElementsToLineStart(ref g);
                         if (head >= 0)
                         {
-                            rowStream = true;
-                            for (int end = Math.Min(head, classCount); j < end; j++)
+                            for (; j < head; j++)
                             {
                                 Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
+                            }
+                            for (; j <= classCount - 16; j += 16)
+                            {
+                                Vector256<float> pLo = CceVector.Load256(ref Unsafe.Add(ref er, j)) * vinv;
+                                if ((nuint)((nint)label - (j)) < 8)
+                                {
+                                    pLo -= CceVector.OneHot256((nint)label - (j));
+                                }
+                                CceVector.StoreGradient(ref Unsafe.Add(ref g, j), pLo * vscale, stream: true);
+                                Vector256<float> pHi = CceVector.Load256(ref Unsafe.Add(ref er, j + 8)) * vinv;
+                                if ((nuint)((nint)label - (j + 8)) < 8)
+                                {
+                                    pHi -= CceVector.OneHot256((nint)label - (j + 8));
+                                }
+                                CceVector.StoreGradient(ref Unsafe.Add(ref g, j + 8), pHi * vscale, stream: true);
                             }
                         }
                     }
@@ -305,7 +325,7 @@ namespace CceGen.Generated
                         {
                             p -= CceVector.OneHot256((nint)label - j);
                         }
-                        CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, rowStream);
+                        CceVector.Store(ref Unsafe.Add(ref g, j), p * vscale);
                     }
                     if (j < classCount)
                     {

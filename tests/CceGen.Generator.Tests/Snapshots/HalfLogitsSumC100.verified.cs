@@ -66,6 +66,7 @@ namespace CceGen.Generated
         private static double Avx512(ref Half predictions, ref long labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            ref float scratch = ref CceScratch.Row(Math.Min(C, CceScratch.MaxFloats));
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -86,14 +87,20 @@ namespace CceGen.Generated
                     // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
                     Vector512<float> max = Vector512.Create(float.NegativeInfinity);
                     int j = 0;
+                    // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
+                    // those floats instead of widening again (widening is exact, so the values are the same).
+                    bool widened = C <= CceScratch.MaxFloats;
+                    ref float xw = ref scratch;
                     for (; j <= C - 16; j += 16)
                     {
-                        max = Vector512.MaxNative(max, CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        Vector512<float> xv = CceVector.Load512(ref Unsafe.Add(ref x, j));
+                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xv); }
+                        max = Vector512.MaxNative(max, xv);
                     }
                     if (j < C)
                     {
                         int rest = C - j;
-                        max = Vector512.MaxNative(max, CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity));
+                        Vector512<float> t = CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), t); } max = Vector512.MaxNative(max, t);
                     }
                     float rowMax = CceVector.Max(max);
 
@@ -105,12 +112,12 @@ namespace CceGen.Generated
                     for (j = 0; j <= C - 16; j += 16)
                     {
                         CceVector.Prefetch(ref x, j + ahead);
-                        sum += ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
+                        sum += ExpOperator.InvokeNonPositive((widened ? CceVector.Load512(ref Unsafe.Add(ref xw, j)) : CceVector.Load512(ref Unsafe.Add(ref x, j))) - vmax);
                     }
                     if (j < C)
                     {
                         int rest = C - j;
-                        sum += ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity) - vmax);
+                        sum += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial512(ref Unsafe.Add(ref xw, j), rest, float.NegativeInfinity) : CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity)) - vmax);
                     }
                     float rowSum = CceVector.Sum(sum);
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
@@ -130,6 +137,7 @@ namespace CceGen.Generated
         private static double Avx2(ref Half predictions, ref long labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            ref float scratch = ref CceScratch.Row(Math.Min(C, CceScratch.MaxFloats));
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -151,18 +159,26 @@ namespace CceGen.Generated
                     Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
                     Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
                     int j = 0;
+                    // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
+                    // those floats instead of widening again (widening is exact, so the values are the same).
+                    bool widened = C <= CceScratch.MaxFloats;
+                    ref float xw = ref scratch;
                     for (; j <= C - 16; j += 16)
                     {
-                        maxLo = Vector256.MaxNative(maxLo, CceVector.Load256(ref Unsafe.Add(ref x, j)));
-                        maxHi = Vector256.MaxNative(maxHi, CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        Vector256<float> xvLo = CceVector.Load256(ref Unsafe.Add(ref x, j));
+                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xvLo); }
+                        maxLo = Vector256.MaxNative(maxLo, xvLo);
+                        Vector256<float> xvHi = CceVector.Load256(ref Unsafe.Add(ref x, j + 8));
+                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), xvHi); }
+                        maxHi = Vector256.MaxNative(maxHi, xvHi);
                     }
                     if (j < C)
                     {
                         int rest = C - j;
-                        maxLo = Vector256.MaxNative(maxLo, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity));
+                        Vector256<float> tLo = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), tLo); } maxLo = Vector256.MaxNative(maxLo, tLo);
                         if (rest > 8)
                         {
-                            maxHi = Vector256.MaxNative(maxHi, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity));
+                            Vector256<float> tHi = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), tHi); } maxHi = Vector256.MaxNative(maxHi, tHi);
                         }
                     }
                     float rowMax = CceVector.Max(maxLo, maxHi);
@@ -176,16 +192,18 @@ namespace CceGen.Generated
                     for (j = 0; j <= C - 16; j += 16)
                     {
                         CceVector.Prefetch(ref x, j + ahead);
-                        sumLo += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
-                        sumHi += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
+                        sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j)) : CceVector.Load256(ref Unsafe.Add(ref x, j))) - vmax);
+                        sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j + 8)) : CceVector.Load256(ref Unsafe.Add(ref x, j + 8))) - vmax);
                     }
                     if (j < C)
                     {
                         int rest = C - j;
-                        sumLo += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity) - vmax);
+                        sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), Math.Min(rest, 8), float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity)) - vmax);
                         if (rest > 8)
                         {
-                            sumHi += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity) - vmax);
+                            j += 8; // the upper half of the last block
+                            sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), rest - 8, float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), rest - 8, float.NegativeInfinity)) - vmax);
+                            j -= 8;
                         }
                     }
                     float rowSum = CceVector.Sum(sumLo, sumHi);
