@@ -236,11 +236,12 @@ public sealed partial class SparseCceGenerator
                 switch (spec.Reduction)
                 {
                     case ReductionKind.Mean:
-                        w.Line("// B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.");
-                        w.Line("return (float)(total / batch);");
+                        w.Line("// B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.");
+                        w.Line("return CceRowBlocks.Finish(total / batch);");
                         break;
                     case ReductionKind.Sum:
-                        w.Line("return (float)total;");
+                        w.Line("// Any NaN result is float.NaN.");
+                        w.Line("return CceRowBlocks.Finish(total);");
                         break;
                 }
             }

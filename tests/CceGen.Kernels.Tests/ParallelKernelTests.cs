@@ -184,5 +184,30 @@ public class ParallelKernelTests
         });
     }
 
+    // Found by a break-test: NaN row losses of both signs in different blocks (p[y] < 0 gives a NaN, -inf + inf another)
+    // made the serial and parallel block sums return NaNs of opposite sign, depending on how the JIT ordered an add.
+    // Every NaN result of a reduction is now float.NaN.
+    [Theory]
+    [MemberData(nameof(CpuPaths))]
+    public void NaNResults_AreFloatNaN_OnEveryThreadCount(CpuPath path)
+    {
+        using var forced = CpuDispatch.Force(path);
+        const int batch = 5000, c = 100; // blocks of 336 rows
+        float[] p = Enumerable.Repeat(0.01f, batch * c).ToArray();
+        int[] y = new int[batch];
+        p[10 * c] = -0.5f;                  // block 0: NaN
+        p[400 * c] = float.PositiveInfinity; // block 1: -inf ...
+        p[410 * c] = 0f;                     // ... + inf = NaN
+        uint serial = Bits(ParallelKernels.TorchMeanSerial(p, c, y));
+        Assert.Equal(Bits(float.NaN), serial);
+        ForEachDegree(degree => Assert.Equal(serial, Bits(ParallelKernels.TorchMeanParallel(p, c, y))));
+
+        // A lone NaN of the other sign (-log of a negative p is a positive-signed NaN here) is reported as float.NaN too.
+        p[400 * c] = 0.01f;
+        p[410 * c] = 0.01f;
+        Assert.Equal(Bits(float.NaN), Bits(ParallelKernels.TorchMeanSerial(p, c, y)));
+        ForEachDegree(degree => Assert.Equal(Bits(float.NaN), Bits(ParallelKernels.TorchMeanParallel(p, c, y))));
+    }
+
     public static IEnumerable<object[]> CpuPaths => CpuDispatch.SupportedPaths.Select(p => new object[] { p });
 }

@@ -78,6 +78,14 @@ public static class CceRowBlocks
         return rows <= 16 ? Math.Max(rows, 1) : (rows + 15) & ~15;
     }
 
+    /// <summary>
+    /// The float result of a reduction: <paramref name="value"/> rounded to float, and every NaN as
+    /// <see cref="float.NaN"/>. Adding two NaNs keeps one of them, and which one depends on the operand order the JIT
+    /// chose for that addition, so without this the sign of a NaN mean could differ between two builds of the same sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Finish(double value) => double.IsNaN(value) ? float.NaN : (float)value;
+
     /// <summary>Runs every block of a call: on several threads when the call is large enough and
     /// <see cref="MaxDegreeOfParallelism"/> allows it, else on the calling thread. Returns the block sums added in block order.</summary>
     public static unsafe double Run<T>(ref T blocks, int batch, int classCount) where T : ICceRowBlocks<T>, allows ref struct

@@ -54,7 +54,8 @@ namespace CceGen.Generated
                     _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
                 };
             }
-            return (float)total;
+            // Any NaN result is float.NaN.
+            return CceRowBlocks.Finish(total);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.

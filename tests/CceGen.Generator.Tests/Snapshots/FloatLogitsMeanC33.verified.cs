@@ -58,8 +58,8 @@ namespace CceGen.Generated
                     _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
                 };
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
-            return (float)(total / batch);
+            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+            return CceRowBlocks.Finish(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.

@@ -58,8 +58,8 @@ namespace CceGen.Generated
             };
             double total = CceRowBlocks.Run(ref blocks, batch, classCount);
             correct = blocks.Correct;
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
-            return (float)(total / batch);
+            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+            return CceRowBlocks.Finish(total / batch);
         }
 
         // One call's rows for CceRowBlocks: references to the caller's spans (it waits for every block), the sizes,

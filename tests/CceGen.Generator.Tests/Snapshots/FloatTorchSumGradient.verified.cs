@@ -56,7 +56,8 @@ namespace CceGen.Generated
                 int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
                 total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f, CceVector.StreamGradient((long)batch * RowStride), ref correct);
             }
-            return (float)total;
+            // Any NaN result is float.NaN.
+            return CceRowBlocks.Finish(total);
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.

@@ -52,8 +52,8 @@ namespace CceGen.Generated
                 int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
                 total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch.
-            return (float)(total / batch);
+            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+            return CceRowBlocks.Finish(total / batch);
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
