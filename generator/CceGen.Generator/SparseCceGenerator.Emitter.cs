@@ -655,7 +655,9 @@ public sealed partial class SparseCceGenerator
                             rowBody();
                         }
 
-                        w.Line($"CceVector.LogInPlace{batchedLogs.Bits}(ref logArgs);");
+                        w.Line(spec.Input == InputKind.PyTorchProbabilities
+                            ? "CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs"
+                            : $"CceVector.LogInPlace{batchedLogs.Bits}(ref logArgs);");
                         using (w.Block("for (int r = 0; r < rows; r++)"))
                         {
                             string loss = spec.Input == InputKind.Logits ? "offsets[r] + logArgs[r]" : "-logArgs[r]";
@@ -679,7 +681,7 @@ public sealed partial class SparseCceGenerator
             w.Line("// loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.");
             EmitPathBody(w, spec, "Rows", () =>
             {
-                EmitRowResult(w, spec, "-LogOperator.Invoke(CceVector.Element(ref x, (nint)label))");
+                w.Line("logArgs[r] = CceVector.Element(ref x, (nint)label);");
                 if (spec.Has(ParameterRole.Gradient))
                 {
                     w.Line("// dL/dp = -scale / p[label] at the label (one rounding: finite even for tiny p), 0 elsewhere.");
@@ -692,7 +694,7 @@ public sealed partial class SparseCceGenerator
                 }
 
                 EmitAccuracy(w, spec, $"CceRow.Max(ref x, {ClassCountExpr(spec)})");
-            });
+            }, batchedLogs: VectorWidth.W512);
         }
 
         // ---- vector paths (one routine, two widths) --------------------------------------------------------------------

@@ -350,6 +350,28 @@ public static class CceVector
 
     // ---- batched logs ---------------------------------------------------------------------------------------------
 
+    /// <summary>Replaces 16 values by their logs with the widest vector log the hardware runs (every width gives the
+    /// same bits per lane), for code that is shared by all CPU paths.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LogInPlace(ref CceScalarLanes values)
+    {
+        if (Vector512.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            LogInPlace512(ref values);
+        }
+        else if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        {
+            LogInPlace256(ref values);
+        }
+        else
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                values[i] = LogOperator.Invoke(values[i]);
+            }
+        }
+    }
+
     /// <summary>Replaces 16 values by their logs with one Vector512 log (bit-identical to the scalar log per lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LogInPlace512(ref CceScalarLanes values)

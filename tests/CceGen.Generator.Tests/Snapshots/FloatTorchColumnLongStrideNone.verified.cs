@@ -49,16 +49,29 @@ namespace CceGen.Generated
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
         private static void Rows(ref float predictions, ref long labels, int rowStart, int rowEnd, int classCount, int labelStride, ref float losses)
         {
-            for (int row = rowStart; row < rowEnd; row++)
+            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+            // same bits, at a fraction of the cost. Row losses are then used in row order.
+            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                long label = Unsafe.Add(ref labels, (nint)row * labelStride);
-                if ((ulong)label >= (ulong)classCount)
+                int rows = Math.Min(16, rowEnd - row0);
+                for (int r = 0; r < rows; r++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
+                    int row = row0 + r;
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                    long label = Unsafe.Add(ref labels, (nint)row * labelStride);
+                    if ((ulong)label >= (ulong)classCount)
+                    {
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                    }
 
-                Unsafe.Add(ref losses, row) = -LogOperator.Invoke(CceVector.Element(ref x, (nint)label));
+                    logArgs[r] = CceVector.Element(ref x, (nint)label);
+                }
+                CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                for (int r = 0; r < rows; r++)
+                {
+                    Unsafe.Add(ref losses, row0 + r) = -logArgs[r];
+                }
             }
         }
     }

@@ -64,29 +64,42 @@ namespace CceGen.Generated
         private static double Rows(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
             double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
+            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+            // same bits, at a fraction of the cost. Row losses are then used in row order.
+            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
+                int rows = Math.Min(16, rowEnd - row0);
+                for (int r = 0; r < rows; r++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
-                ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
-                float rowScale = scale;
+                    int row = row0 + r;
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                    int label = Unsafe.Add(ref labels, row);
+                    if ((uint)label >= (uint)C)
+                    {
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                    }
+                    ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
+                    float rowScale = scale;
 
-                total += -LogOperator.Invoke(CceVector.Element(ref x, (nint)label));
-                // dL/dp = -scale / p[label] at the label (one rounding: finite even for tiny p), 0 elsewhere.
-                for (int j = 0; j < C; j++)
-                {
-                    CceVector.StoreElement(ref g, j, 0f);
+                    logArgs[r] = CceVector.Element(ref x, (nint)label);
+                    // dL/dp = -scale / p[label] at the label (one rounding: finite even for tiny p), 0 elsewhere.
+                    for (int j = 0; j < C; j++)
+                    {
+                        CceVector.StoreElement(ref g, j, 0f);
+                    }
+                    CceVector.StoreElement(ref g, (nint)label, -rowScale / CceVector.Element(ref x, (nint)label));
+                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                    // a row holding a NaN never counts (its maximum is NaN).
+                    if (CceRow.IsFirstMax(ref x, (nint)label, CceRow.Max(ref x, C)))
+                    {
+                        correct++;
+                    }
                 }
-                CceVector.StoreElement(ref g, (nint)label, -rowScale / CceVector.Element(ref x, (nint)label));
-                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                // a row holding a NaN never counts (its maximum is NaN).
-                if (CceRow.IsFirstMax(ref x, (nint)label, CceRow.Max(ref x, C)))
+                CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                for (int r = 0; r < rows; r++)
                 {
-                    correct++;
+                    total += -logArgs[r];
                 }
             }
             return total;

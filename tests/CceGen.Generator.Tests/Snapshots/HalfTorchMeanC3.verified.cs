@@ -60,16 +60,29 @@ namespace CceGen.Generated
         private static double Rows(ref Half predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
+            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+            // same bits, at a fraction of the cost. Row losses are then used in row order.
+            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
             {
-                ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
+                int rows = Math.Min(16, rowEnd - row0);
+                for (int r = 0; r < rows; r++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
+                    int row = row0 + r;
+                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                    int label = Unsafe.Add(ref labels, row);
+                    if ((uint)label >= (uint)C)
+                    {
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                    }
 
-                total += -LogOperator.Invoke(CceVector.Element(ref x, (nint)label));
+                    logArgs[r] = CceVector.Element(ref x, (nint)label);
+                }
+                CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                for (int r = 0; r < rows; r++)
+                {
+                    total += -logArgs[r];
+                }
             }
             return total;
         }
