@@ -344,6 +344,12 @@ public sealed partial class SparseCceGenerator
             }
         }
 
+        /// <summary>
+        /// The elements a row costs, which sizes the row blocks: C, except for the PyTorch convention, which reads one
+        /// element per row (C-sized blocks would be single rows at large C, each with its own 16-lane log).
+        /// </summary>
+        private static string BlockWidth(KernelSpec spec) => spec.Input == InputKind.PyTorchProbabilities ? "1" : ClassCountExpr(spec);
+
         private static void EmitSerialRun(SourceWriter w, KernelSpec spec)
         {
             string argList = PathArguments(spec, name => RunSource(spec, name));
@@ -366,7 +372,7 @@ public sealed partial class SparseCceGenerator
             w.Line("// Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),");
             w.Line("// then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.");
             w.Line("CpuPath path = CpuDispatch.Current;");
-            w.Line($"int blockRows = CceRowBlocks.BlockRows({ClassCountExpr(spec)});");
+            w.Line($"int blockRows = CceRowBlocks.BlockRows({BlockWidth(spec)});");
             w.Line("double total = 0;");
             using (w.Block("for (int rowStart = 0; rowStart < batch; rowStart += blockRows)"))
             {
@@ -389,8 +395,8 @@ public sealed partial class SparseCceGenerator
             }
 
             w.Line(spec.Reduction == ReductionKind.None
-                ? $"CceRowBlocks.Run(ref blocks, batch, {ClassCountExpr(spec)});"
-                : $"double total = CceRowBlocks.Run(ref blocks, batch, {ClassCountExpr(spec)});");
+                ? $"CceRowBlocks.Run(ref blocks, batch, {BlockWidth(spec)});"
+                : $"double total = CceRowBlocks.Run(ref blocks, batch, {BlockWidth(spec)});");
             if (spec.Has(ParameterRole.Correct))
             {
                 w.Line("correct = blocks.Correct;");

@@ -192,19 +192,21 @@ public class ParallelKernelTests
     public void NaNResults_AreFloatNaN_OnEveryThreadCount(CpuPath path)
     {
         using var forced = CpuDispatch.Force(path);
-        const int batch = 5000, c = 100; // blocks of 336 rows
-        float[] p = Enumerable.Repeat(0.01f, batch * c).ToArray();
+        // The PyTorch convention reads one element per row, so its blocks are CceRowBlocks.BlockRows(1) = 32768 rows.
+        const int batch = 40_000, c = 10;
+        Assert.Equal(32768, CceRowBlocks.BlockRows(1));
+        float[] p = Enumerable.Repeat(0.1f, batch * c).ToArray();
         int[] y = new int[batch];
-        p[10 * c] = -0.5f;                  // block 0: NaN
-        p[400 * c] = float.PositiveInfinity; // block 1: -inf ...
-        p[410 * c] = 0f;                     // ... + inf = NaN
+        p[10 * c] = -0.5f;                    // block 0: NaN
+        p[33_000 * c] = float.PositiveInfinity; // block 1: -inf ...
+        p[33_010 * c] = 0f;                     // ... + inf = NaN
         uint serial = Bits(ParallelKernels.TorchMeanSerial(p, c, y));
         Assert.Equal(Bits(float.NaN), serial);
         ForEachDegree(degree => Assert.Equal(serial, Bits(ParallelKernels.TorchMeanParallel(p, c, y))));
 
         // A lone NaN of the other sign (-log of a negative p is a positive-signed NaN here) is reported as float.NaN too.
-        p[400 * c] = 0.01f;
-        p[410 * c] = 0.01f;
+        p[33_000 * c] = 0.1f;
+        p[33_010 * c] = 0.1f;
         Assert.Equal(Bits(float.NaN), Bits(ParallelKernels.TorchMeanSerial(p, c, y)));
         ForEachDegree(degree => Assert.Equal(Bits(float.NaN), Bits(ParallelKernels.TorchMeanParallel(p, c, y))));
     }

@@ -45,7 +45,7 @@ namespace CceGen.Generated
             // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
             // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
             CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(C);
+            int blockRows = CceRowBlocks.BlockRows(1);
             double total = 0;
             for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
             {

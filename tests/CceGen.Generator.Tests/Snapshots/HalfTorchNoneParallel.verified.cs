@@ -55,7 +55,7 @@ namespace CceGen.Generated
                 Losses = ref MemoryMarshal.GetReference(losses),
                 Path = CpuDispatch.Current,
             };
-            CceRowBlocks.Run(ref blocks, batch, C);
+            CceRowBlocks.Run(ref blocks, batch, 1);
         }
 
         // One call's rows for CceRowBlocks: references to the caller's spans (it waits for every block), the sizes,
