@@ -1021,9 +1021,9 @@ public sealed partial class SparseCceGenerator
                 string Full(int offset) => half
                     ? $"(widened ? CceVector.{width.Load}(ref Unsafe.Add(ref xw, {(offset == 0 ? "j" : $"j + {Int(offset)}")})) : CceVector.{width.Load}({RefJ(offset)}))"
                     : $"CceVector.{width.Load}({RefJ(offset)})";
-                string Partial(string count) => half
-                    ? $"(widened ? CceVector.{width.Partial}(ref Unsafe.Add(ref xw, j), {count}, float.NegativeInfinity) : CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), {count}, float.NegativeInfinity))"
-                    : $"CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), {count}, float.NegativeInfinity)";
+                string Partial(int offset, string count) => half
+                    ? $"(widened ? CceVector.{width.Partial}(ref Unsafe.Add(ref xw, {(offset == 0 ? "j" : $"j + {Int(offset)}")}), {count}, float.NegativeInfinity) : CceVector.{width.Partial}({RefJ(offset)}, {count}, float.NegativeInfinity))"
+                    : $"CceVector.{width.Partial}({RefJ(offset)}, {count}, float.NegativeInfinity)";
                 w.Line();
                 w.Line("// Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the");
                 w.Line("// lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).");
@@ -1068,38 +1068,14 @@ public sealed partial class SparseCceGenerator
                     {
                         // Lanes past C are exp(-inf) = 0: they add nothing, and only the first `count` lanes are stored.
                         w.Line($"int count = Math.Min({c} - j, {Int(width.Lanes)});");
-                        w.Line($"{v} e = ExpOperator.InvokeNonPositive({Partial("count")} - vmax);");
+                        w.Line($"{v} e = ExpOperator.InvokeNonPositive({Partial(0, "count")} - vmax);");
                         w.Line("CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);");
                         w.Line(groups.Length == 1 ? $"sum{groups[0]} += e;" : $"if ((j & 15) == 0) {{ sum{groups[0]} += e; }} else {{ sum{groups[1]} += e; }}");
                     }
                 }
                 else
                 {
-                    if (half)
-                    {
-                        using (w.Block($"if (j < {c})"))
-                        {
-                            w.Line($"int rest = {c} - j;");
-                            if (groups.Length == 1)
-                            {
-                                w.Line($"sum += ExpOperator.InvokeNonPositive({Partial("rest")} - vmax);");
-                            }
-                            else
-                            {
-                                w.Line($"sumLo += ExpOperator.InvokeNonPositive({Partial("Math.Min(rest, 8)")} - vmax);");
-                                using (w.Block("if (rest > 8)"))
-                                {
-                                    w.Line("j += 8; // the upper half of the last block");
-                                    w.Line($"sumHi += ExpOperator.InvokeNonPositive({Partial("rest - 8")} - vmax);");
-                                    w.Line("j -= 8;");
-                                }
-                            }
-                        }
-                    }
-                    else
-                    {
-                        EmitLoopTail(w, width, c, (g, load) => $"sum{g} += ExpOperator.InvokeNonPositive({load} - vmax);", "float.NegativeInfinity");
-                    }
+                    EmitLoopTail(w, width, c, (g, load) => $"sum{g} += ExpOperator.InvokeNonPositive({load} - vmax);", "float.NegativeInfinity", Partial);
                 }
 
                 w.Line($"float rowSum = CceVector.Sum({string.Join(", ", groups.Select(g => "sum" + g))});");
@@ -1138,7 +1114,7 @@ public sealed partial class SparseCceGenerator
                                             w.Line($"p{groups[r]} -= CceVector.OneHot{width.Bits}((nint)label - ({off}));");
                                         }
 
-                                        w.Line($"CceVector.StoreGradient(ref Unsafe.Add(ref g, {off}), p{groups[r]} * vscale, stream: true);");
+                                        w.Line($"CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, {off}), p{groups[r]} * vscale);");
                                     }
                                 }
                             }
@@ -1212,24 +1188,26 @@ public sealed partial class SparseCceGenerator
         }
 
         /// <summary>The partial last 16-lane block of a row: up to 15 elements, never read past the row's last class.</summary>
-        private static void EmitLoopTail(SourceWriter w, VectorWidth width, string c, System.Func<string, string, string> statement, string fill)
+        private static void EmitLoopTail(SourceWriter w, VectorWidth width, string c, System.Func<string, string, string> statement, string fill,
+            System.Func<int, string, string>? load = null)
         {
+            // load(offset, count): the partial load of `count` elements at j + offset; by default from the row itself.
+            load ??= (offset, count) => $"CceVector.{width.Partial}({RefJ(offset)}, {count}, {fill})";
             using (w.Block($"if (j < {c})"))
             {
                 w.Line($"int rest = {c} - j;");
                 if (width.Groups.Length == 1)
                 {
-                    string load = $"CceVector.{width.Partial}({RefJ(0)}, rest, {fill})";
-                    w.Line(statement(width.Groups[0], load).Replace("__count", "rest"));
+                    w.Line(statement(width.Groups[0], load(0, "rest")).Replace("__count", "rest"));
                 }
                 else
                 {
-                    string loadLo = $"CceVector.{width.Partial}({RefJ(0)}, Math.Min(rest, {Int(width.Lanes)}), {fill})";
-                    w.Line(statement(width.Groups[0], loadLo).Replace("__count", $"Math.Min(rest, {Int(width.Lanes)})"));
+                    string lo = $"Math.Min(rest, {Int(width.Lanes)})";
+                    w.Line(statement(width.Groups[0], load(0, lo)).Replace("__count", lo));
                     using (w.Block($"if (rest > {Int(width.Lanes)})"))
                     {
-                        string loadHi = $"CceVector.{width.Partial}({RefJ(width.Lanes)}, rest - {Int(width.Lanes)}, {fill})";
-                        w.Line(statement(width.Groups[1], loadHi).Replace("__count", $"rest - {Int(width.Lanes)}"));
+                        string hi = $"rest - {Int(width.Lanes)}";
+                        w.Line(statement(width.Groups[1], load(width.Lanes, hi)).Replace("__count", hi));
                     }
                 }
             }

@@ -75,37 +75,23 @@ public static class CceVector
         return (address & 3) != 0 ? -1 : (int)(((64 - (address & 63)) & 63) / sizeof(float));
     }
 
-    /// <summary>Stores 16 floats at a 64-byte-aligned address, non-temporally when <paramref name="stream"/>.</summary>
+    /// <summary>Stores 16 floats non-temporally (straight to memory) at a 64-byte-aligned address.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void StoreGradient(ref float destination, Vector512<float> value, bool stream)
+    public static unsafe void StoreNonTemporal(ref float destination, Vector512<float> value)
     {
-        if (stream)
+        fixed (float* p = &destination)
         {
-            fixed (float* p = &destination)
-            {
-                Vector512.StoreAlignedNonTemporal(value, p);
-            }
-        }
-        else
-        {
-            value.StoreUnsafe(ref destination);
+            Vector512.StoreAlignedNonTemporal(value, p);
         }
     }
 
-    /// <summary>Stores 8 floats at a 32-byte-aligned address, non-temporally when <paramref name="stream"/>.</summary>
+    /// <summary>Stores 8 floats non-temporally (straight to memory) at a 32-byte-aligned address.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void StoreGradient(ref float destination, Vector256<float> value, bool stream)
+    public static unsafe void StoreNonTemporal(ref float destination, Vector256<float> value)
     {
-        if (stream)
+        fixed (float* p = &destination)
         {
-            fixed (float* p = &destination)
-            {
-                Vector256.StoreAlignedNonTemporal(value, p);
-            }
-        }
-        else
-        {
-            value.StoreUnsafe(ref destination);
+            Vector256.StoreAlignedNonTemporal(value, p);
         }
     }
 

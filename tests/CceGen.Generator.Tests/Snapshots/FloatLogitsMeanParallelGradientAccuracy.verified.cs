@@ -176,7 +176,7 @@ namespace CceGen.Generated
                                 {
                                     p -= CceVector.OneHot512((nint)label - (j));
                                 }
-                                CceVector.StoreGradient(ref Unsafe.Add(ref g, j), p * vscale, stream: true);
+                                CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j), p * vscale);
                             }
                         }
                     }
@@ -308,13 +308,13 @@ namespace CceGen.Generated
                                 {
                                     pLo -= CceVector.OneHot256((nint)label - (j));
                                 }
-                                CceVector.StoreGradient(ref Unsafe.Add(ref g, j), pLo * vscale, stream: true);
+                                CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j), pLo * vscale);
                                 Vector256<float> pHi = CceVector.Load256(ref Unsafe.Add(ref er, j + 8)) * vinv;
                                 if ((nuint)((nint)label - (j + 8)) < 8)
                                 {
                                     pHi -= CceVector.OneHot256((nint)label - (j + 8));
                                 }
-                                CceVector.StoreGradient(ref Unsafe.Add(ref g, j + 8), pHi * vscale, stream: true);
+                                CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j + 8), pHi * vscale);
                             }
                         }
                     }

@@ -220,9 +220,7 @@ namespace CceGen.Generated
                         sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), Math.Min(rest, 8), float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity)) - vmax);
                         if (rest > 8)
                         {
-                            j += 8; // the upper half of the last block
-                            sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), rest - 8, float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), rest - 8, float.NegativeInfinity)) - vmax);
-                            j -= 8;
+                            sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j + 8), rest - 8, float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity)) - vmax);
                         }
                     }
                     float rowSum = CceVector.Sum(sumLo, sumHi);
