@@ -190,11 +190,12 @@ public class LogitsF32Baselines : BenchmarkBase
     public override void Dispose() => _in?.Dispose();
 }
 
-/// <summary>float16 logits, C at run time, Mean, every path.</summary>
+/// <summary>float16 logits, C at run time: Mean and None on every path.</summary>
 [LargeJob]
 public class LogitsF16 : BenchmarkBase
 {
     private RotatingInputs<Half> _in = null!;
+    private float[] _losses = null!;
     private int _c;
 
     /// <summary>B x C.</summary>
@@ -212,8 +213,11 @@ public class LogitsF16 : BenchmarkBase
         Begin(Shape, Path);
         _c = Size.Classes;
         _in = new RotatingInputs<Half>(Size, InputFactory.ToHalf(InputFactory.Logits(Size)), InputFactory.Labels(Size), Settings.Copies(Size.Elements * 2));
+        _losses = new float[Size.Batch];
         int w = WarmRows;
-        WarmUp(() => Kernels.HalfLogitsMean(_in.HeadPredictions(w), _c, _in.HeadLabels(w)));
+        WarmUp(
+            () => Kernels.HalfLogitsMean(_in.HeadPredictions(w), _c, _in.HeadLabels(w)),
+            () => Kernels.HalfLogitsNone(_in.HeadPredictions(w), _c, _in.HeadLabels(w), _losses.AsSpan(0, w)));
         Ready(_in);
     }
 
@@ -230,18 +234,32 @@ public class LogitsF16 : BenchmarkBase
         return Kernels.HalfLogitsMean(_in.Predictions(i), _c, _in.Labels(i));
     }
 
+    /// <summary>Kernels.HalfLogitsNone (one float loss per row into a reused B-float buffer).</summary>
+    [Benchmark]
+    public float None()
+    {
+        CheckPathOnce();
+        int i = _in.Next();
+        Kernels.HalfLogitsNone(_in.Predictions(i), _c, _in.Labels(i), _losses);
+        return _losses[^1];
+    }
+
     /// <inheritdoc/>
     public override double? Reference(string method) => Baselines.NaiveLogitsMean(_in.Predictions(0), _c, _in.Labels(0));
+
+    /// <inheritdoc/>
+    public override double Observed(string method, float returned) => method == nameof(None) ? Quick.Mean(_losses) : returned;
 
     /// <inheritdoc/>
     public override void Dispose() => _in?.Dispose();
 }
 
-/// <summary>float16 logits, C = 10 at compile time, Mean, every path.</summary>
+/// <summary>float16 logits, C = 10 at compile time: Mean and None on every path.</summary>
 [LargeJob]
 public class LogitsF16C10 : BenchmarkBase
 {
     private RotatingInputs<Half> _in = null!;
+    private float[] _losses = null!;
 
     /// <summary>B x 10.</summary>
     [ParamsSource(nameof(C10Shape))]
@@ -257,8 +275,11 @@ public class LogitsF16C10 : BenchmarkBase
     {
         Begin(Shape, Path);
         _in = new RotatingInputs<Half>(Size, InputFactory.ToHalf(InputFactory.Logits(Size)), InputFactory.Labels(Size), Settings.Copies(Size.Elements * 2));
+        _losses = new float[Size.Batch];
         int w = WarmRows;
-        WarmUp(() => Kernels.HalfLogitsMean10(_in.HeadPredictions(w), _in.HeadLabels(w)));
+        WarmUp(
+            () => Kernels.HalfLogitsMean10(_in.HeadPredictions(w), _in.HeadLabels(w)),
+            () => Kernels.HalfLogitsNone10(_in.HeadPredictions(w), _in.HeadLabels(w), _losses.AsSpan(0, w)));
         Ready(_in);
     }
 
@@ -275,8 +296,21 @@ public class LogitsF16C10 : BenchmarkBase
         return Kernels.HalfLogitsMean10(_in.Predictions(i), _in.Labels(i));
     }
 
+    /// <summary>Kernels.HalfLogitsNone10.</summary>
+    [Benchmark]
+    public float None10()
+    {
+        CheckPathOnce();
+        int i = _in.Next();
+        Kernels.HalfLogitsNone10(_in.Predictions(i), _in.Labels(i), _losses);
+        return _losses[^1];
+    }
+
     /// <inheritdoc/>
     public override double? Reference(string method) => Baselines.NaiveLogitsMean(_in.Predictions(0), 10, _in.Labels(0));
+
+    /// <inheritdoc/>
+    public override double Observed(string method, float returned) => method == nameof(None10) ? Quick.Mean(_losses) : returned;
 
     /// <inheritdoc/>
     public override void Dispose() => _in?.Dispose();

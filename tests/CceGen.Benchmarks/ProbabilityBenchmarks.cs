@@ -13,13 +13,20 @@ public abstract class ProbabilityBase : BenchmarkBase
     /// <summary>C.</summary>
     protected int C { get; private set; }
 
+    /// <summary>The B per-row losses the None benchmarks write (reused across calls).</summary>
+    protected float[] Losses { get; private set; } = null!;
+
     /// <summary>Creates the inputs for <see cref="BenchmarkBase.Size"/>.</summary>
     protected void CreateInputs()
     {
         C = Size.Classes;
         float[] p = InputFactory.Probabilities(Size, InputFactory.Logits(Size));
         In = new RotatingInputs<float>(Size, p, InputFactory.Labels(Size), Settings.Copies(Size.Elements * 4));
+        Losses = new float[Size.Batch];
     }
+
+    /// <inheritdoc/>
+    public override double Observed(string method, float returned) => method.StartsWith("None", StringComparison.Ordinal) ? Quick.Mean(Losses) : returned;
 
     /// <inheritdoc/>
     public override void Dispose() => In?.Dispose();
@@ -47,7 +54,9 @@ public class TorchF32 : ProbabilityBase
         Begin(Shape, Path);
         CreateInputs();
         int w = WarmRows;
-        WarmUp(() => Kernels.TorchMean(In.HeadPredictions(w), C, In.HeadLabels(w)));
+        WarmUp(
+            () => Kernels.TorchMean(In.HeadPredictions(w), C, In.HeadLabels(w)),
+            () => Kernels.TorchNone(In.HeadPredictions(w), C, In.HeadLabels(w), Losses.AsSpan(0, w)));
         Ready(In);
     }
 
@@ -62,6 +71,16 @@ public class TorchF32 : ProbabilityBase
         CheckPathOnce();
         int i = In.Next();
         return Kernels.TorchMean(In.Predictions(i), C, In.Labels(i));
+    }
+
+    /// <summary>Kernels.TorchNone (one loss per row into a reused B-float buffer).</summary>
+    [Benchmark]
+    public float None()
+    {
+        CheckPathOnce();
+        int i = In.Next();
+        Kernels.TorchNone(In.Predictions(i), C, In.Labels(i), Losses);
+        return Losses[^1];
     }
 
     /// <inheritdoc/>
@@ -87,7 +106,9 @@ public class TorchF32C10 : ProbabilityBase
         Begin(Shape, Path);
         CreateInputs();
         int w = WarmRows;
-        WarmUp(() => Kernels.TorchMean10(In.HeadPredictions(w), In.HeadLabels(w)));
+        WarmUp(
+            () => Kernels.TorchMean10(In.HeadPredictions(w), In.HeadLabels(w)),
+            () => Kernels.TorchNone10(In.HeadPredictions(w), In.HeadLabels(w), Losses.AsSpan(0, w)));
         Ready(In);
     }
 
@@ -102,6 +123,16 @@ public class TorchF32C10 : ProbabilityBase
         CheckPathOnce();
         int i = In.Next();
         return Kernels.TorchMean10(In.Predictions(i), In.Labels(i));
+    }
+
+    /// <summary>Kernels.TorchNone10 (one loss per row into a reused B-float buffer).</summary>
+    [Benchmark]
+    public float None10()
+    {
+        CheckPathOnce();
+        int i = In.Next();
+        Kernels.TorchNone10(In.Predictions(i), In.Labels(i), Losses);
+        return Losses[^1];
     }
 
     /// <inheritdoc/>
@@ -127,7 +158,9 @@ public class KerasF32 : ProbabilityBase
         Begin(Shape, Path);
         CreateInputs();
         int w = WarmRows;
-        WarmUp(() => Kernels.KerasMean(In.HeadPredictions(w), C, In.HeadLabels(w)));
+        WarmUp(
+            () => Kernels.KerasMean(In.HeadPredictions(w), C, In.HeadLabels(w)),
+            () => Kernels.KerasNone(In.HeadPredictions(w), C, In.HeadLabels(w), Losses.AsSpan(0, w)));
         Ready(In);
     }
 
@@ -142,6 +175,16 @@ public class KerasF32 : ProbabilityBase
         CheckPathOnce();
         int i = In.Next();
         return Kernels.KerasMean(In.Predictions(i), C, In.Labels(i));
+    }
+
+    /// <summary>Kernels.KerasNone (one loss per row into a reused B-float buffer).</summary>
+    [Benchmark]
+    public float None()
+    {
+        CheckPathOnce();
+        int i = In.Next();
+        Kernels.KerasNone(In.Predictions(i), C, In.Labels(i), Losses);
+        return Losses[^1];
     }
 
     /// <inheritdoc/>
@@ -167,7 +210,9 @@ public class KerasF32C10 : ProbabilityBase
         Begin(Shape, Path);
         CreateInputs();
         int w = WarmRows;
-        WarmUp(() => Kernels.KerasMean10(In.HeadPredictions(w), In.HeadLabels(w)));
+        WarmUp(
+            () => Kernels.KerasMean10(In.HeadPredictions(w), In.HeadLabels(w)),
+            () => Kernels.KerasNone10(In.HeadPredictions(w), In.HeadLabels(w), Losses.AsSpan(0, w)));
         Ready(In);
     }
 
@@ -182,6 +227,16 @@ public class KerasF32C10 : ProbabilityBase
         CheckPathOnce();
         int i = In.Next();
         return Kernels.KerasMean10(In.Predictions(i), In.Labels(i));
+    }
+
+    /// <summary>Kernels.KerasNone10 (one loss per row into a reused B-float buffer).</summary>
+    [Benchmark]
+    public float None10()
+    {
+        CheckPathOnce();
+        int i = In.Next();
+        Kernels.KerasNone10(In.Predictions(i), In.Labels(i), Losses);
+        return Losses[^1];
     }
 
     /// <inheritdoc/>

@@ -61,13 +61,23 @@ public static class Report
         t.Family("float16 logits, Mean (roofline: read of the half buffer)", ("LogitsF16", "Mean", "runtime C"), ("LogitsF16C10", "Mean10", "C = 10"),
             ("LogitsF16Baselines", "ReadRoofline"), ("LogitsF16Baselines", "TpComposition"), ("LogitsF16Baselines", "NaiveLoop"),
             "cross_entropy/float16/mean", 2);
+        t.Family("float16 logits, None (per-row losses; roofline: read of the half buffer)", ("LogitsF16", "None", "runtime C"), ("LogitsF16C10", "None10", "C = 10"),
+            ("LogitsF16Baselines", "ReadRoofline"), ("LogitsF16Baselines", "TpComposition"), ("LogitsF16Baselines", "NaiveLoop"),
+            "cross_entropy/float16/none", 2, "TP composition and naive loop are the Mean baselines (they differ from None only by the B-float store).");
         t.Family("PyTorch-convention probabilities, Mean (-log p[y]; baselines: nll_loss(log p) as TensorPrimitives.Log per row, naive -MathF.Log(p[y]))",
             ("TorchF32", "Mean", "runtime C"), ("TorchF32C10", "Mean10", "C = 10"),
             ("ProbabilityBaselines", "ReadRoofline"), ("ProbabilityBaselines", "TpNllLog"), ("ProbabilityBaselines", "NaiveTorch"),
             "nll_log/float32/mean", 4, "The kernel reads one element per row (p[y]); the read roofline of the whole y_pred is not its bound.");
+        t.Family("PyTorch-convention probabilities, None (per-row -log p[y])",
+            ("TorchF32", "None", "runtime C"), ("TorchF32C10", "None10", "C = 10"),
+            ("ProbabilityBaselines", "ReadRoofline"), ("ProbabilityBaselines", "TpNllLog"), ("ProbabilityBaselines", "NaiveTorch"),
+            "nll_log/float32/none", 4, "TP and naive baselines are the Mean ones (they differ from None only by the B-float store); PyTorch column: nll_loss(log p, reduction='none').");
         t.Family("Keras-convention probabilities, Mean (clip, renormalize)", ("KerasF32", "Mean", "runtime C"), ("KerasF32C10", "Mean10", "C = 10"),
             ("ProbabilityBaselines", "ReadRoofline"), ("ProbabilityBaselines", "TpKeras"), ("ProbabilityBaselines", "NaiveKeras"),
             "keras/float32/mean", 4, "PyTorch column: the Keras formula written with torch ops (clamp, gather, sum, log, mean); PyTorch has no built-in for it.");
+        t.Family("Keras-convention probabilities, None (per-row losses)", ("KerasF32", "None", "runtime C"), ("KerasF32C10", "None10", "C = 10"),
+            ("ProbabilityBaselines", "ReadRoofline"), ("ProbabilityBaselines", "TpKeras"), ("ProbabilityBaselines", "NaiveKeras"),
+            "keras/float32/none", 4, "TP and naive baselines are the Mean ones; PyTorch column: the Keras formula with torch ops, without the mean.");
         t.Family("float32 logits, Mean + fused gradient (roofline: read y_pred once + write the gradient once)",
             ("GradientF32", "MeanGrad", "runtime C"), ("GradientF32C10", "MeanGrad10", "C = 10"),
             ("GradientBaselines", "ReadWriteRoofline"), ("GradientBaselines", "TpComposition"), ("GradientBaselines", "NaiveLoop"),

@@ -7,9 +7,9 @@ about 1 GiB so that every call reads from DRAM):
 
   cross_entropy/float32/mean        F.cross_entropy(x, y)
   cross_entropy/float32/none        F.cross_entropy(x, y, reduction='none')
-  cross_entropy/float16/mean        F.cross_entropy(x.half(), y) (recorded as unsupported if the CPU build lacks it)
-  nll_log/float32/mean              F.nll_loss(torch.log(p), y), p = softmax rows
-  keras/float32/mean                -log(clamp(p)[y] / clamp(p).sum(1)), Keras' convention, mean
+  cross_entropy/float16/mean|none   F.cross_entropy(x.half(), y) (recorded as unsupported if the CPU build lacks it)
+  nll_log/float32/mean|none         F.nll_loss(torch.log(p), y), p = softmax rows
+  keras/float32/mean|none           -log(clamp(p)[y] / clamp(p).sum(1)), Keras' convention
   cross_entropy_backward/float32/mean   F.cross_entropy(x, y).backward() (forward + backward, gradient written)
 
 Each result is the median over RUNS timed runs of the per-call time; a run is enough calls for >= 0.1 s.
@@ -80,9 +80,13 @@ def measure(fn, inputs):
     return statistics.median(per_call), calls
 
 
-def keras_mean(p, y):
+def keras_none(p, y):
     pc = p.clamp(1e-7, 1 - 1e-7)
-    return -(torch.log(pc.gather(1, y[:, None]).squeeze(1) / pc.sum(1))).mean()
+    return -torch.log(pc.gather(1, y[:, None]).squeeze(1) / pc.sum(1))
+
+
+def keras_mean(p, y):
+    return keras_none(p, y).mean()
 
 
 def ce_backward(x, y):
@@ -137,12 +141,15 @@ def main():
         probs = torch.softmax(logits.double(), dim=1).float()
         inputs = make_copies(probs, labels, n)
         record("nll_log", "float32", "mean", shape, lambda p, y: F.nll_loss(torch.log(p), y), inputs)
+        record("nll_log", "float32", "none", shape, lambda p, y: F.nll_loss(torch.log(p), y, reduction="none"), inputs)
         record("keras", "float32", "mean", shape, keras_mean, inputs)
+        record("keras", "float32", "none", shape, keras_none, inputs)
         del inputs, probs
 
         half = logits.half()
         inputs = make_copies(half, labels, copies_for(b * c * 2, args.quick))
         record("cross_entropy", "float16", "mean", shape, lambda x, y: F.cross_entropy(x, y), inputs)
+        record("cross_entropy", "float16", "none", shape, lambda x, y: F.cross_entropy(x, y, reduction="none"), inputs)
         del inputs, half
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
