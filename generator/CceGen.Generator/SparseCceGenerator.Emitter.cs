@@ -745,12 +745,14 @@ public sealed partial class SparseCceGenerator
         private static bool KeepsExps(KernelSpec spec) => spec.Input == InputKind.Logits && spec.Gradient == GradientType.Single;
 
         /// <summary>
-        /// Kernels that process whole groups of rows column-wise: float32 logits with a compile-time C of at most 16 and
-        /// only loss outputs (the gradient and accuracy outputs stay on the per-row code).
+        /// Kernels that process whole groups of rows column-wise: logits or Keras probabilities, float32 or float16 (C of
+        /// at least 2: halves are read in pairs), with a compile-time C of at most 16 and only loss outputs (the gradient
+        /// and accuracy outputs stay on the per-row code).
         /// </summary>
         private static bool UsesColumns(KernelSpec spec) =>
-            spec.Input == InputKind.Logits && spec.Predictions == PredictionType.Single && spec.HasFixedClassCount &&
-            spec.ClassCount <= 16 && !spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) &&
+            (spec.Input == InputKind.Logits || spec.Input == InputKind.KerasProbabilities) && spec.HasFixedClassCount &&
+            spec.ClassCount <= 16 && (spec.Predictions == PredictionType.Single || spec.ClassCount >= 2) &&
+            !spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) &&
             (spec.FixedRowStride == 0 || spec.FixedRowStride <= int.MaxValue / 16 - 1);
 
         /// <summary>
@@ -766,24 +768,44 @@ public sealed partial class SparseCceGenerator
             string st = width.Static;
             string stride = RowStrideExpr(spec);
             w.Line($"// C = {Int(c)} <= 16: whole groups of {Int(rows)} rows are read column by column (register z{{j}} = column j, one row per");
-            w.Line("// lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as");
+            w.Line(spec.Input == InputKind.KerasProbabilities
+                ? "// lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as"
+                : "// lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as");
             w.Line("// the per-row code below, which takes the rows left over. Same bits either way.");
             // (A block of its own, so its locals do not clash with the per-row code's.)
             string guard = spec.FixedRowStride > 0 ? string.Empty : $"if ({stride} <= CceColumns.MaxRowStride)";
             System.Action body = () =>
             {
                 w.Line($"Vector{width.Bits}<int> rowOffsets = CceColumns.RowOffsets{width.Bits}({stride});");
-                w.Line($"{v} negInf = {st}.Create(float.NegativeInfinity);");
+                if (spec.Input == InputKind.Logits)
+                {
+                    w.Line($"{v} negInf = {st}.Create(float.NegativeInfinity);");
+                }
+
                 using (w.Block($"for (; rowEnd - rowStart >= {Int(rows)}; rowStart += {Int(rows)})"))
                 {
                     w.Line($"Vector{width.Bits}<int> label = CceColumns.Labels{width.Bits}(ref labels, rowStart, {LabelStrideExpr(spec)}, C, \"{spec.Name(ParameterRole.Labels)}\");");
-                    w.Line($"ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * {stride});");
-                    for (int j = 0; j < c; j++)
+                    w.Line($"ref {PredictionTypeName(spec, global: false)} x = ref Unsafe.Add(ref predictions, (nint)rowStart * {stride});");
+                    if (spec.Predictions == PredictionType.Half)
                     {
-                        w.Line($"{v} z{j} = CceColumns.Gather{width.Bits}({Ref(j)}, rowOffsets);");
+                        EmitHalfColumns(w, c, width);
+                    }
+                    else
+                    {
+                        for (int j = 0; j < c; j++)
+                        {
+                            w.Line($"{v} z{j} = CceColumns.Gather{width.Bits}({Ref(j)}, rowOffsets);");
+                        }
+
+                        w.Line($"{v} zy = CceColumns.Gather{width.Bits}(ref x, rowOffsets + label);");
                     }
 
-                    w.Line($"{v} zy = CceColumns.Gather{width.Bits}(ref x, rowOffsets + label);");
+                    if (spec.Input == InputKind.KerasProbabilities)
+                    {
+                        EmitKerasColumns(w, spec, c, width);
+                        return;
+                    }
+
                     w.Line("// Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),");
                     w.Line("// with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.");
                     string?[] lanes = Enumerable.Range(0, 16).Select(i => i < c ? $"z{i}" : null).ToArray();
@@ -821,14 +843,7 @@ public sealed partial class SparseCceGenerator
                         return name;
                     }
 
-                    string?[] Fold(string?[] l, System.Func<string?, string?, string?> op)
-                    {
-                        var t8 = Enumerable.Range(0, 8).Select(i => op(l[i], l[i + 8])).ToArray();
-                        var t4 = Enumerable.Range(0, 4).Select(i => op(t8[i], t8[i + 4])).ToArray();
-                        return new[] { op(op(t4[0], t4[2]), op(t4[1], t4[3])) };
-                    }
-
-                    string max = Fold(lanes, Max)[0]!;
+                    string max = CanonicalFold(lanes, Max);
                     w.Line($"{v} max = {max};");
                     w.Line("// exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).");
                     for (int j = 0; j < c; j++)
@@ -836,7 +851,7 @@ public sealed partial class SparseCceGenerator
                         w.Line($"{v} e{j} = ExpOperator.InvokeNonPositive(z{j} - max);");
                     }
 
-                    string sum = Fold(Enumerable.Range(0, 16).Select(i => i < c ? $"e{i}" : null).ToArray(), Add)[0]!;
+                    string sum = CanonicalFold(Enumerable.Range(0, 16).Select(i => i < c ? $"e{i}" : null).ToArray(), Add);
                     w.Line("// (max - z[y]) + log(sum), as the per-row code; one vector log for the group.");
                     w.Line($"{v} loss = (max - zy) + LogOperator.Invoke({sum});");
                     w.Line(spec.Reduction == ReductionKind.None
@@ -850,6 +865,79 @@ public sealed partial class SparseCceGenerator
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// The canonical 16-lane fold (t8[i] = op(l[i], l[i+8]), t4[i] = op(t8[i], t8[i+4]), then
+        /// op(op(t4[0], t4[2]), op(t4[1], t4[3]))) over named lanes; a null lane is the fold's neutral element.
+        /// </summary>
+        private static string CanonicalFold(string?[] lanes, System.Func<string?, string?, string?> op)
+        {
+            var t8 = Enumerable.Range(0, 8).Select(i => op(lanes[i], lanes[i + 8])).ToArray();
+            var t4 = Enumerable.Range(0, 4).Select(i => op(t8[i], t8[i + 4])).ToArray();
+            return op(op(t4[0], t4[2]), op(t4[1], t4[3]))!;
+        }
+
+        /// <summary>
+        /// float16 columns: each gather reads 32 bits, a pair of neighbouring halves (columns 2k and 2k + 1; for an odd
+        /// C the last pair is C - 2 and C - 1), so nothing past a row is read; both halves are widened exactly.
+        /// z[y] is picked from the widened columns by label (a 32-bit read at the label could pass the last row).
+        /// </summary>
+        private static void EmitHalfColumns(SourceWriter w, int c, VectorWidth width)
+        {
+            string v = width.Type;
+            string st = width.Static;
+            string bits = width.Bits;
+            w.Line("// Halves are read in pairs (one 32-bit gather per two columns) and widened exactly.");
+            for (int k = 0; 2 * k < c; k++)
+            {
+                int first = 2 * k + 1 < c ? 2 * k : c - 2;
+                w.Line($"Vector{bits}<uint> h{k} = CceColumns.GatherPairs{bits}({Ref(first)}, rowOffsets); // columns {Int(first)} and {Int(first + 1)}");
+                if (first == 2 * k)
+                {
+                    w.Line($"{v} z{2 * k} = CceColumns.WidenLow(h{k});");
+                }
+
+                w.Line($"{v} z{first + 1} = CceColumns.WidenHigh(h{k});");
+            }
+
+            w.Line($"{v} zy = z0;");
+            for (int j = 1; j < c; j++)
+            {
+                w.Line($"zy = {st}.ConditionalSelect({st}.Equals(label, {st}.Create({Int(j)})).AsSingle(), z{j}, zy);");
+            }
+        }
+
+        /// <summary>Keras on columns: clip each column, sum by the canonical fold, loss = -log(clip(z[y]) / sum).</summary>
+        private static void EmitKerasColumns(SourceWriter w, KernelSpec spec, int c, VectorWidth width)
+        {
+            string v = width.Type;
+            w.Line("// Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold");
+            w.Line("// (lanes >= C would add +0, which changes nothing, so they are skipped).");
+            for (int j = 0; j < c; j++)
+            {
+                w.Line($"{v} c{j} = ClipOperator.Invoke(z{j});");
+            }
+
+            int temp = 0;
+            string? Add(string? a, string? b)
+            {
+                if (a is null || b is null)
+                {
+                    return a ?? b;
+                }
+
+                string name = $"s{temp++}";
+                w.Line($"{v} {name} = {a} + {b};");
+                return name;
+            }
+
+            string sum = CanonicalFold(Enumerable.Range(0, 16).Select(i => i < c ? $"c{i}" : null).ToArray(), Add);
+            w.Line("// -log(clip(p)[y] / sum(clip(p))), one vector log for the group.");
+            w.Line($"{v} loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / {sum});");
+            w.Line(spec.Reduction == ReductionKind.None
+                ? "CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);"
+                : "total = CceColumns.AddInRowOrder(total, loss);");
         }
 
         /// <summary>One register of a fixed-C row: its name, first element and number of valid lanes.</summary>

@@ -38,7 +38,8 @@ public sealed class GuardPageTests
             IEnumerable<int> counts = k.RuntimeClassCount ? s_classCounts.Where(k.Accepts) : new[] { k.FixedClassCount };
             foreach (int c in counts)
             {
-                foreach (int b in new[] { 1, 3 })
+                // 17 rows: whole column groups (16 rows on AVX-512, 8 on AVX2) for the C <= 16 kernels, then a row left over.
+                foreach (int b in new[] { 1, 3, 17 })
                 {
                     Batch batch = RandomBatches.Get(k.Dtype, RandomBatches.For(k.Input)[0], b, c);
                     Layout layout = Runner.LayoutsFor(k, c)[0];

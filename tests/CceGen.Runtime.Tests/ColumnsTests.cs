@@ -39,6 +39,44 @@ public class ColumnsTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(17)]
+    public void HalfPairs_ReadTwoNeighbouringHalvesOfEachRow_AndWidenExactly(int stride)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Assert.Equal(CpuPath.Scalar, CpuDispatch.Detected);
+            return;
+        }
+
+        // Values with distinct bits per element, including a negative, a subnormal, an infinity and a NaN payload.
+        ushort[] special = { 0x8000, 0x0001, 0x03FF, 0x7C00, 0xFC00, 0x7E01, 0xFD55, 0x3C00, 0xC500 };
+        Half[] data = Enumerable.Range(0, 16 * stride)
+            .Select(i => BitConverter.UInt16BitsToHalf(i % 7 == 0 ? special[i / 7 % special.Length] : (ushort)(0x3000 + i * 37)))
+            .ToArray();
+        for (int j = 0; j + 1 < stride; j++)
+        {
+            Vector512<uint> p512 = CceColumns.GatherPairs512(ref data[j], CceColumns.RowOffsets512(stride));
+            Vector256<uint> p256 = CceColumns.GatherPairs256(ref data[j], CceColumns.RowOffsets256(stride));
+            Vector512<float> low512 = CceColumns.WidenLow(p512), high512 = CceColumns.WidenHigh(p512);
+            Vector256<float> low256 = CceColumns.WidenLow(p256), high256 = CceColumns.WidenHigh(p256);
+            for (int r = 0; r < 16; r++)
+            {
+                Half first = data[r * stride + j], second = data[r * stride + j + 1];
+                Assert.Equal(BitConverter.SingleToUInt32Bits(HalfWidening.ToSingle(first)), BitConverter.SingleToUInt32Bits(low512[r]));
+                Assert.Equal(BitConverter.SingleToUInt32Bits(HalfWidening.ToSingle(second)), BitConverter.SingleToUInt32Bits(high512[r]));
+                if (r < 8)
+                {
+                    Assert.Equal(BitConverter.SingleToUInt32Bits(HalfWidening.ToSingle(first)), BitConverter.SingleToUInt32Bits(low256[r]));
+                    Assert.Equal(BitConverter.SingleToUInt32Bits(HalfWidening.ToSingle(second)), BitConverter.SingleToUInt32Bits(high256[r]));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Labels_AreLoadedAndChecked_InRowOrder_ForEveryLayout()
     {

@@ -11,8 +11,9 @@ namespace CceGen.Runtime;
 /// read column by column, one row per lane, so the row reductions run as vertical operations.
 /// </summary>
 /// <remarks>
-/// Gathers read exactly the addressed elements (rows of the group, columns below C), so nothing outside the rows is
-/// touched. .NET exposes no 512-bit gather, so a 16-row column is two 256-bit gathers.
+/// Gathers read exactly the addressed elements (rows of the group, columns below C; float16 columns are read as pairs
+/// of neighbouring halves that both lie in the row), so nothing outside the rows is touched. .NET exposes no 512-bit
+/// gather, so a 16-row column is two 256-bit gathers.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class CceColumns
@@ -47,6 +48,45 @@ public static class CceColumns
             return Avx2.GatherVector256(p, offsets, 4);
         }
     }
+
+    /// <summary>
+    /// The 32 bits at origin + offsets[i] halves for 16 lanes: a pair of neighbouring halves, the first in the low 16 bits.
+    /// The caller keeps the pair inside the row (the second element is at most column C - 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<uint> GatherPairs512(ref Half origin, Vector512<int> offsets)
+    {
+        fixed (Half* p = &origin)
+        {
+            return Vector512.Create(Avx2.GatherVector256((uint*)p, offsets.GetLower(), 2), Avx2.GatherVector256((uint*)p, offsets.GetUpper(), 2));
+        }
+    }
+
+    /// <summary>The 32 bits at origin + offsets[i] halves for 8 lanes (see <see cref="GatherPairs512"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<uint> GatherPairs256(ref Half origin, Vector256<int> offsets)
+    {
+        fixed (Half* p = &origin)
+        {
+            return Avx2.GatherVector256((uint*)p, offsets, 2);
+        }
+    }
+
+    /// <summary>The first half of each gathered pair, widened exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> WidenLow(Vector512<uint> pairs) => HalfWidening.ToSingle(pairs); // reads bits 0-15 only
+
+    /// <summary>The second half of each gathered pair, widened exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> WidenHigh(Vector512<uint> pairs) => HalfWidening.ToSingle(pairs >>> 16);
+
+    /// <summary>The first half of each gathered pair, widened exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenLow(Vector256<uint> pairs) => HalfWidening.ToSingle(pairs);
+
+    /// <summary>The second half of each gathered pair, widened exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WidenHigh(Vector256<uint> pairs) => HalfWidening.ToSingle(pairs >>> 16);
 
     /// <summary>The labels of rows <paramref name="row0"/> .. +15, checked against C in row order (the first bad
     /// row throws, as the per-row code would).</summary>

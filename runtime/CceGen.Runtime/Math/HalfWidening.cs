@@ -52,7 +52,7 @@ public static class HalfWidening
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(Half value) => ToSingle(BitConverter.HalfToUInt16Bits(value));
 
-    /// <summary>Widens 8 halves (zero-extended into 32-bit lanes) to 8 floats.</summary>
+    /// <summary>Widens 8 halves (in the low 16 bits of 32-bit lanes; the upper 16 bits are ignored) to 8 floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ToSingle(Vector256<uint> bits)
     {
@@ -66,7 +66,7 @@ public static class HalfWidening
         return (magnitude | ((bits & Vector256.Create(0x8000u)) << 16)).AsSingle();
     }
 
-    /// <summary>Widens 16 halves (zero-extended into 32-bit lanes) to 16 floats.</summary>
+    /// <summary>Widens 16 halves (in the low 16 bits of 32-bit lanes; the upper 16 bits are ignored) to 16 floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> ToSingle(Vector512<uint> bits)
     {

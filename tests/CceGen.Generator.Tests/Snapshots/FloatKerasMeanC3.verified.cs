@@ -67,6 +67,32 @@ namespace CceGen.Generated
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            // C = 3 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            {
+                Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
+                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                {
+                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                    Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
+                    Vector512<float> z2 = CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets);
+                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                    // (lanes >= C would add +0, which changes nothing, so they are skipped).
+                    Vector512<float> c0 = ClipOperator.Invoke(z0);
+                    Vector512<float> c1 = ClipOperator.Invoke(z1);
+                    Vector512<float> c2 = ClipOperator.Invoke(z2);
+                    Vector512<float> s0 = c0 + c2;
+                    Vector512<float> s1 = s0 + c1;
+                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                    Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s1);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -105,6 +131,32 @@ namespace CceGen.Generated
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            // C = 3 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            {
+                Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
+                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                {
+                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                    Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
+                    Vector256<float> z2 = CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets);
+                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                    // (lanes >= C would add +0, which changes nothing, so they are skipped).
+                    Vector256<float> c0 = ClipOperator.Invoke(z0);
+                    Vector256<float> c1 = ClipOperator.Invoke(z1);
+                    Vector256<float> c2 = ClipOperator.Invoke(z2);
+                    Vector256<float> s0 = c0 + c2;
+                    Vector256<float> s1 = s0 + c1;
+                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                    Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s1);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);

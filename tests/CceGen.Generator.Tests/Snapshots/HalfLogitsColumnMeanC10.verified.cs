@@ -68,6 +68,86 @@ namespace CceGen.Generated
         private static double Avx512(ref Half predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            // C = 10 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            {
+                Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
+                Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
+                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                {
+                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
+                    ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly.
+                    Vector512<uint> h0 = CceColumns.GatherPairs512(ref x, rowOffsets); // columns 0 and 1
+                    Vector512<float> z0 = CceColumns.WidenLow(h0);
+                    Vector512<float> z1 = CceColumns.WidenHigh(h0);
+                    Vector512<uint> h1 = CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 2), rowOffsets); // columns 2 and 3
+                    Vector512<float> z2 = CceColumns.WidenLow(h1);
+                    Vector512<float> z3 = CceColumns.WidenHigh(h1);
+                    Vector512<uint> h2 = CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 4), rowOffsets); // columns 4 and 5
+                    Vector512<float> z4 = CceColumns.WidenLow(h2);
+                    Vector512<float> z5 = CceColumns.WidenHigh(h2);
+                    Vector512<uint> h3 = CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 6), rowOffsets); // columns 6 and 7
+                    Vector512<float> z6 = CceColumns.WidenLow(h3);
+                    Vector512<float> z7 = CceColumns.WidenHigh(h3);
+                    Vector512<uint> h4 = CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 8), rowOffsets); // columns 8 and 9
+                    Vector512<float> z8 = CceColumns.WidenLow(h4);
+                    Vector512<float> z9 = CceColumns.WidenHigh(h4);
+                    Vector512<float> zy = z0;
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(1)).AsSingle(), z1, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(2)).AsSingle(), z2, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(3)).AsSingle(), z3, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(4)).AsSingle(), z4, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(5)).AsSingle(), z5, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(6)).AsSingle(), z6, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(7)).AsSingle(), z7, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(8)).AsSingle(), z8, zy);
+                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(9)).AsSingle(), z9, zy);
+                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                    Vector512<float> m0 = Vector512.MaxNative(z0, z8);
+                    Vector512<float> m1 = Vector512.MaxNative(z1, z9);
+                    Vector512<float> m2 = Vector512.MaxNative(z2, negInf);
+                    Vector512<float> m3 = Vector512.MaxNative(z3, negInf);
+                    Vector512<float> m4 = Vector512.MaxNative(z4, negInf);
+                    Vector512<float> m5 = Vector512.MaxNative(z5, negInf);
+                    Vector512<float> m6 = Vector512.MaxNative(z6, negInf);
+                    Vector512<float> m7 = Vector512.MaxNative(z7, negInf);
+                    Vector512<float> m8 = Vector512.MaxNative(m0, m4);
+                    Vector512<float> m9 = Vector512.MaxNative(m1, m5);
+                    Vector512<float> m10 = Vector512.MaxNative(m2, m6);
+                    Vector512<float> m11 = Vector512.MaxNative(m3, m7);
+                    Vector512<float> m12 = Vector512.MaxNative(m8, m10);
+                    Vector512<float> m13 = Vector512.MaxNative(m9, m11);
+                    Vector512<float> m14 = Vector512.MaxNative(m12, m13);
+                    Vector512<float> max = m14;
+                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                    Vector512<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                    Vector512<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                    Vector512<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                    Vector512<float> e4 = ExpOperator.InvokeNonPositive(z4 - max);
+                    Vector512<float> e5 = ExpOperator.InvokeNonPositive(z5 - max);
+                    Vector512<float> e6 = ExpOperator.InvokeNonPositive(z6 - max);
+                    Vector512<float> e7 = ExpOperator.InvokeNonPositive(z7 - max);
+                    Vector512<float> e8 = ExpOperator.InvokeNonPositive(z8 - max);
+                    Vector512<float> e9 = ExpOperator.InvokeNonPositive(z9 - max);
+                    Vector512<float> s15 = e0 + e8;
+                    Vector512<float> s16 = e1 + e9;
+                    Vector512<float> s17 = s15 + e4;
+                    Vector512<float> s18 = s16 + e5;
+                    Vector512<float> s19 = e2 + e6;
+                    Vector512<float> s20 = e3 + e7;
+                    Vector512<float> s21 = s17 + s19;
+                    Vector512<float> s22 = s18 + s20;
+                    Vector512<float> s23 = s21 + s22;
+                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                    Vector512<float> loss = (max - zy) + LogOperator.Invoke(s23);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -111,6 +191,86 @@ namespace CceGen.Generated
         private static double Avx2(ref Half predictions, ref int labels, int rowStart, int rowEnd)
         {
             double total = 0;
+            // C = 10 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            {
+                Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
+                Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                {
+                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
+                    ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly.
+                    Vector256<uint> h0 = CceColumns.GatherPairs256(ref x, rowOffsets); // columns 0 and 1
+                    Vector256<float> z0 = CceColumns.WidenLow(h0);
+                    Vector256<float> z1 = CceColumns.WidenHigh(h0);
+                    Vector256<uint> h1 = CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 2), rowOffsets); // columns 2 and 3
+                    Vector256<float> z2 = CceColumns.WidenLow(h1);
+                    Vector256<float> z3 = CceColumns.WidenHigh(h1);
+                    Vector256<uint> h2 = CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 4), rowOffsets); // columns 4 and 5
+                    Vector256<float> z4 = CceColumns.WidenLow(h2);
+                    Vector256<float> z5 = CceColumns.WidenHigh(h2);
+                    Vector256<uint> h3 = CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 6), rowOffsets); // columns 6 and 7
+                    Vector256<float> z6 = CceColumns.WidenLow(h3);
+                    Vector256<float> z7 = CceColumns.WidenHigh(h3);
+                    Vector256<uint> h4 = CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 8), rowOffsets); // columns 8 and 9
+                    Vector256<float> z8 = CceColumns.WidenLow(h4);
+                    Vector256<float> z9 = CceColumns.WidenHigh(h4);
+                    Vector256<float> zy = z0;
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(1)).AsSingle(), z1, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(2)).AsSingle(), z2, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(3)).AsSingle(), z3, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(4)).AsSingle(), z4, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(5)).AsSingle(), z5, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(6)).AsSingle(), z6, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(7)).AsSingle(), z7, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(8)).AsSingle(), z8, zy);
+                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(9)).AsSingle(), z9, zy);
+                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                    Vector256<float> m0 = Vector256.MaxNative(z0, z8);
+                    Vector256<float> m1 = Vector256.MaxNative(z1, z9);
+                    Vector256<float> m2 = Vector256.MaxNative(z2, negInf);
+                    Vector256<float> m3 = Vector256.MaxNative(z3, negInf);
+                    Vector256<float> m4 = Vector256.MaxNative(z4, negInf);
+                    Vector256<float> m5 = Vector256.MaxNative(z5, negInf);
+                    Vector256<float> m6 = Vector256.MaxNative(z6, negInf);
+                    Vector256<float> m7 = Vector256.MaxNative(z7, negInf);
+                    Vector256<float> m8 = Vector256.MaxNative(m0, m4);
+                    Vector256<float> m9 = Vector256.MaxNative(m1, m5);
+                    Vector256<float> m10 = Vector256.MaxNative(m2, m6);
+                    Vector256<float> m11 = Vector256.MaxNative(m3, m7);
+                    Vector256<float> m12 = Vector256.MaxNative(m8, m10);
+                    Vector256<float> m13 = Vector256.MaxNative(m9, m11);
+                    Vector256<float> m14 = Vector256.MaxNative(m12, m13);
+                    Vector256<float> max = m14;
+                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                    Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                    Vector256<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                    Vector256<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                    Vector256<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                    Vector256<float> e4 = ExpOperator.InvokeNonPositive(z4 - max);
+                    Vector256<float> e5 = ExpOperator.InvokeNonPositive(z5 - max);
+                    Vector256<float> e6 = ExpOperator.InvokeNonPositive(z6 - max);
+                    Vector256<float> e7 = ExpOperator.InvokeNonPositive(z7 - max);
+                    Vector256<float> e8 = ExpOperator.InvokeNonPositive(z8 - max);
+                    Vector256<float> e9 = ExpOperator.InvokeNonPositive(z9 - max);
+                    Vector256<float> s15 = e0 + e8;
+                    Vector256<float> s16 = e1 + e9;
+                    Vector256<float> s17 = s15 + e4;
+                    Vector256<float> s18 = s16 + e5;
+                    Vector256<float> s19 = e2 + e6;
+                    Vector256<float> s20 = e3 + e7;
+                    Vector256<float> s21 = s17 + s19;
+                    Vector256<float> s22 = s18 + s20;
+                    Vector256<float> s23 = s21 + s22;
+                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                    Vector256<float> loss = (max - zy) + LogOperator.Invoke(s23);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
