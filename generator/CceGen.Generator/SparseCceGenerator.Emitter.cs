@@ -749,9 +749,16 @@ public sealed partial class SparseCceGenerator
         /// at least 2: halves are read in pairs), with a compile-time C of at most 16 and only loss outputs (the gradient
         /// and accuracy outputs stay on the per-row code).
         /// </summary>
+        /// <remarks>
+        /// float32 kernels with C at run time take the column path too when the call's C is at most 16 (a run-time test):
+        /// the 16 canonical lanes are all present, lanes &gt;= C being -inf for the max and +0 for the sums, as on the
+        /// per-row code.
+        /// </remarks>
         private static bool UsesColumns(KernelSpec spec) =>
-            (spec.Input == InputKind.Logits || spec.Input == InputKind.KerasProbabilities) && spec.HasFixedClassCount &&
-            spec.ClassCount <= 16 && (spec.Predictions == PredictionType.Single || spec.ClassCount >= 2) &&
+            (spec.Input == InputKind.Logits || spec.Input == InputKind.KerasProbabilities) &&
+            (spec.HasFixedClassCount
+                ? spec.ClassCount <= 16 && (spec.Predictions == PredictionType.Single || spec.ClassCount >= 2)
+                : spec.Predictions == PredictionType.Single) &&
             !spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) &&
             (spec.FixedRowStride == 0 || spec.FixedRowStride <= int.MaxValue / 16 - 1);
 
@@ -762,18 +769,39 @@ public sealed partial class SparseCceGenerator
         /// </summary>
         private static void EmitColumnGroups(SourceWriter w, KernelSpec spec, VectorWidth width)
         {
-            int c = spec.ClassCount;
+            bool runtimeC = !spec.HasFixedClassCount;
+            int c = runtimeC ? 16 : spec.ClassCount; // the lanes written out; with C at run time, lanes >= classCount are fills
             int rows = width.Lanes;
             string v = width.Type;
             string st = width.Static;
             string stride = RowStrideExpr(spec);
-            w.Line($"// C = {Int(c)} <= 16: whole groups of {Int(rows)} rows are read column by column (register z{{j}} = column j, one row per");
+            w.Line(runtimeC
+                ? $"// classCount <= 16 (tested here): whole groups of {Int(rows)} rows are read column by column (register z{{j}} = column j, one row per"
+                : $"// C = {Int(c)} <= 16: whole groups of {Int(rows)} rows are read column by column (register z{{j}} = column j, one row per");
             w.Line(spec.Input == InputKind.KerasProbabilities
                 ? "// lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as"
                 : "// lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as");
             w.Line("// the per-row code below, which takes the rows left over. Same bits either way.");
+            if (runtimeC)
+            {
+                w.Line(spec.Input == InputKind.KerasProbabilities
+                    ? "// Columns j >= classCount are +0, as the per-row code's masked lanes."
+                    : "// Columns j >= classCount are -inf and their exps +0, as the per-row code's masked lanes.");
+            }
+
             // (A block of its own, so its locals do not clash with the per-row code's.)
-            string guard = spec.FixedRowStride > 0 ? string.Empty : $"if ({stride} <= CceColumns.MaxRowStride)";
+            var tests = new List<string>();
+            if (runtimeC)
+            {
+                tests.Add("classCount <= 16");
+            }
+
+            if (spec.FixedRowStride == 0)
+            {
+                tests.Add($"{stride} <= CceColumns.MaxRowStride");
+            }
+
+            string guard = tests.Count == 0 ? string.Empty : $"if ({string.Join(" && ", tests)})";
             System.Action body = () =>
             {
                 w.Line($"Vector{width.Bits}<int> rowOffsets = CceColumns.RowOffsets{width.Bits}({stride});");
@@ -782,9 +810,11 @@ public sealed partial class SparseCceGenerator
                     w.Line($"{v} negInf = {st}.Create(float.NegativeInfinity);");
                 }
 
+                string classCount = ClassCountExpr(spec);
+
                 using (w.Block($"for (; rowEnd - rowStart >= {Int(rows)}; rowStart += {Int(rows)})"))
                 {
-                    w.Line($"Vector{width.Bits}<int> label = CceColumns.Labels{width.Bits}(ref labels, rowStart, {LabelStrideExpr(spec)}, C, \"{spec.Name(ParameterRole.Labels)}\");");
+                    w.Line($"Vector{width.Bits}<int> label = CceColumns.Labels{width.Bits}(ref labels, rowStart, {LabelStrideExpr(spec)}, {classCount}, \"{spec.Name(ParameterRole.Labels)}\");");
                     w.Line($"ref {PredictionTypeName(spec, global: false)} x = ref Unsafe.Add(ref predictions, (nint)rowStart * {stride});");
                     if (spec.Predictions == PredictionType.Half)
                     {
@@ -792,9 +822,17 @@ public sealed partial class SparseCceGenerator
                     }
                     else
                     {
+                        string fill = spec.Input == InputKind.Logits ? "negInf" : $"{st}<float>.Zero";
                         for (int j = 0; j < c; j++)
                         {
-                            w.Line($"{v} z{j} = CceColumns.Gather{width.Bits}({Ref(j)}, rowOffsets);");
+                            string gather = $"CceColumns.Gather{width.Bits}({Ref(j)}, rowOffsets)";
+                            if (spec.Input == InputKind.KerasProbabilities && runtimeC)
+                            {
+                                gather = $"ClipOperator.Invoke({gather})"; // clipped here, so the fill stays +0
+                            }
+
+                            string name = spec.Input == InputKind.KerasProbabilities && runtimeC ? "c" : "z";
+                            w.Line(runtimeC && j > 0 ? $"{v} {name}{j} = {Int(j)} < classCount ? {gather} : {fill};" : $"{v} {name}{j} = {gather};");
                         }
 
                         w.Line($"{v} zy = CceColumns.Gather{width.Bits}(ref x, rowOffsets + label);");
@@ -848,7 +886,8 @@ public sealed partial class SparseCceGenerator
                     w.Line("// exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).");
                     for (int j = 0; j < c; j++)
                     {
-                        w.Line($"{v} e{j} = ExpOperator.InvokeNonPositive(z{j} - max);");
+                        string exp = $"ExpOperator.InvokeNonPositive(z{j} - max)";
+                        w.Line(runtimeC && j > 0 ? $"{v} e{j} = {Int(j)} < classCount ? {exp} : {st}<float>.Zero;" : $"{v} e{j} = {exp};");
                     }
 
                     string sum = CanonicalFold(Enumerable.Range(0, 16).Select(i => i < c ? $"e{i}" : null).ToArray(), Add);
@@ -913,10 +952,12 @@ public sealed partial class SparseCceGenerator
         {
             string v = width.Type;
             w.Line("// Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold");
-            w.Line("// (lanes >= C would add +0, which changes nothing, so they are skipped).");
-            for (int j = 0; j < c; j++)
+            w.Line(spec.HasFixedClassCount
+                ? "// (lanes >= C would add +0, which changes nothing, so they are skipped)."
+                : "// (columns >= classCount are +0, as the per-row code's masked lanes).");
+            for (int j = 0; spec.HasFixedClassCount && j < c; j++)
             {
-                w.Line($"{v} c{j} = ClipOperator.Invoke(z{j});");
+                w.Line($"{v} c{j} = ClipOperator.Invoke(z{j});"); // (with C at run time the columns were clipped as they were read)
             }
 
             int temp = 0;

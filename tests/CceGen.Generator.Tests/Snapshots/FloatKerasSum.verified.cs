@@ -62,6 +62,57 @@ namespace CceGen.Generated
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
             double total = 0;
+            // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            // Columns j >= classCount are +0, as the per-row code's masked lanes.
+            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            {
+                Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
+                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                {
+                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    Vector512<float> c0 = ClipOperator.Invoke(CceColumns.Gather512(ref x, rowOffsets));
+                    Vector512<float> c1 = 1 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c2 = 2 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c3 = 3 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c4 = 4 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 4), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c5 = 5 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 5), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c6 = 6 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 6), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c7 = 7 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 7), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c8 = 8 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 8), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c9 = 9 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 9), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c10 = 10 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 10), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c11 = 11 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 11), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c12 = 12 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 12), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c13 = 13 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 13), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c14 = 14 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 14), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> c15 = 15 < classCount ? ClipOperator.Invoke(CceColumns.Gather512(ref Unsafe.Add(ref x, 15), rowOffsets)) : Vector512<float>.Zero;
+                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                    // (columns >= classCount are +0, as the per-row code's masked lanes).
+                    Vector512<float> s0 = c0 + c8;
+                    Vector512<float> s1 = c1 + c9;
+                    Vector512<float> s2 = c2 + c10;
+                    Vector512<float> s3 = c3 + c11;
+                    Vector512<float> s4 = c4 + c12;
+                    Vector512<float> s5 = c5 + c13;
+                    Vector512<float> s6 = c6 + c14;
+                    Vector512<float> s7 = c7 + c15;
+                    Vector512<float> s8 = s0 + s4;
+                    Vector512<float> s9 = s1 + s5;
+                    Vector512<float> s10 = s2 + s6;
+                    Vector512<float> s11 = s3 + s7;
+                    Vector512<float> s12 = s8 + s10;
+                    Vector512<float> s13 = s9 + s11;
+                    Vector512<float> s14 = s12 + s13;
+                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                    Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -107,6 +158,57 @@ namespace CceGen.Generated
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
             double total = 0;
+            // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            // Columns j >= classCount are +0, as the per-row code's masked lanes.
+            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            {
+                Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
+                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                {
+                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    Vector256<float> c0 = ClipOperator.Invoke(CceColumns.Gather256(ref x, rowOffsets));
+                    Vector256<float> c1 = 1 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c2 = 2 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c3 = 3 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c4 = 4 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 4), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c5 = 5 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 5), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c6 = 6 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 6), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c7 = 7 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 7), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c8 = 8 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 8), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c9 = 9 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 9), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c10 = 10 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 10), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c11 = 11 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 11), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c12 = 12 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 12), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c13 = 13 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 13), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c14 = 14 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 14), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> c15 = 15 < classCount ? ClipOperator.Invoke(CceColumns.Gather256(ref Unsafe.Add(ref x, 15), rowOffsets)) : Vector256<float>.Zero;
+                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                    // (columns >= classCount are +0, as the per-row code's masked lanes).
+                    Vector256<float> s0 = c0 + c8;
+                    Vector256<float> s1 = c1 + c9;
+                    Vector256<float> s2 = c2 + c10;
+                    Vector256<float> s3 = c3 + c11;
+                    Vector256<float> s4 = c4 + c12;
+                    Vector256<float> s5 = c5 + c13;
+                    Vector256<float> s6 = c6 + c14;
+                    Vector256<float> s7 = c7 + c15;
+                    Vector256<float> s8 = s0 + s4;
+                    Vector256<float> s9 = s1 + s5;
+                    Vector256<float> s10 = s2 + s6;
+                    Vector256<float> s11 = s3 + s7;
+                    Vector256<float> s12 = s8 + s10;
+                    Vector256<float> s13 = s9 + s11;
+                    Vector256<float> s14 = s12 + s13;
+                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                    Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);

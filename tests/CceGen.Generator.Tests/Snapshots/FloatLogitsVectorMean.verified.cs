@@ -62,6 +62,91 @@ namespace CceGen.Generated
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
             double total = 0;
+            // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            // Columns j >= classCount are -inf and their exps +0, as the per-row code's masked lanes.
+            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            {
+                Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
+                Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
+                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                {
+                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                    Vector512<float> z1 = 1 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
+                    Vector512<float> z2 = 2 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;
+                    Vector512<float> z3 = 3 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets) : negInf;
+                    Vector512<float> z4 = 4 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 4), rowOffsets) : negInf;
+                    Vector512<float> z5 = 5 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 5), rowOffsets) : negInf;
+                    Vector512<float> z6 = 6 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 6), rowOffsets) : negInf;
+                    Vector512<float> z7 = 7 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 7), rowOffsets) : negInf;
+                    Vector512<float> z8 = 8 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 8), rowOffsets) : negInf;
+                    Vector512<float> z9 = 9 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 9), rowOffsets) : negInf;
+                    Vector512<float> z10 = 10 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 10), rowOffsets) : negInf;
+                    Vector512<float> z11 = 11 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 11), rowOffsets) : negInf;
+                    Vector512<float> z12 = 12 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 12), rowOffsets) : negInf;
+                    Vector512<float> z13 = 13 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 13), rowOffsets) : negInf;
+                    Vector512<float> z14 = 14 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 14), rowOffsets) : negInf;
+                    Vector512<float> z15 = 15 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 15), rowOffsets) : negInf;
+                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                    Vector512<float> m0 = Vector512.MaxNative(z0, z8);
+                    Vector512<float> m1 = Vector512.MaxNative(z1, z9);
+                    Vector512<float> m2 = Vector512.MaxNative(z2, z10);
+                    Vector512<float> m3 = Vector512.MaxNative(z3, z11);
+                    Vector512<float> m4 = Vector512.MaxNative(z4, z12);
+                    Vector512<float> m5 = Vector512.MaxNative(z5, z13);
+                    Vector512<float> m6 = Vector512.MaxNative(z6, z14);
+                    Vector512<float> m7 = Vector512.MaxNative(z7, z15);
+                    Vector512<float> m8 = Vector512.MaxNative(m0, m4);
+                    Vector512<float> m9 = Vector512.MaxNative(m1, m5);
+                    Vector512<float> m10 = Vector512.MaxNative(m2, m6);
+                    Vector512<float> m11 = Vector512.MaxNative(m3, m7);
+                    Vector512<float> m12 = Vector512.MaxNative(m8, m10);
+                    Vector512<float> m13 = Vector512.MaxNative(m9, m11);
+                    Vector512<float> m14 = Vector512.MaxNative(m12, m13);
+                    Vector512<float> max = m14;
+                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                    Vector512<float> e1 = 1 < classCount ? ExpOperator.InvokeNonPositive(z1 - max) : Vector512<float>.Zero;
+                    Vector512<float> e2 = 2 < classCount ? ExpOperator.InvokeNonPositive(z2 - max) : Vector512<float>.Zero;
+                    Vector512<float> e3 = 3 < classCount ? ExpOperator.InvokeNonPositive(z3 - max) : Vector512<float>.Zero;
+                    Vector512<float> e4 = 4 < classCount ? ExpOperator.InvokeNonPositive(z4 - max) : Vector512<float>.Zero;
+                    Vector512<float> e5 = 5 < classCount ? ExpOperator.InvokeNonPositive(z5 - max) : Vector512<float>.Zero;
+                    Vector512<float> e6 = 6 < classCount ? ExpOperator.InvokeNonPositive(z6 - max) : Vector512<float>.Zero;
+                    Vector512<float> e7 = 7 < classCount ? ExpOperator.InvokeNonPositive(z7 - max) : Vector512<float>.Zero;
+                    Vector512<float> e8 = 8 < classCount ? ExpOperator.InvokeNonPositive(z8 - max) : Vector512<float>.Zero;
+                    Vector512<float> e9 = 9 < classCount ? ExpOperator.InvokeNonPositive(z9 - max) : Vector512<float>.Zero;
+                    Vector512<float> e10 = 10 < classCount ? ExpOperator.InvokeNonPositive(z10 - max) : Vector512<float>.Zero;
+                    Vector512<float> e11 = 11 < classCount ? ExpOperator.InvokeNonPositive(z11 - max) : Vector512<float>.Zero;
+                    Vector512<float> e12 = 12 < classCount ? ExpOperator.InvokeNonPositive(z12 - max) : Vector512<float>.Zero;
+                    Vector512<float> e13 = 13 < classCount ? ExpOperator.InvokeNonPositive(z13 - max) : Vector512<float>.Zero;
+                    Vector512<float> e14 = 14 < classCount ? ExpOperator.InvokeNonPositive(z14 - max) : Vector512<float>.Zero;
+                    Vector512<float> e15 = 15 < classCount ? ExpOperator.InvokeNonPositive(z15 - max) : Vector512<float>.Zero;
+                    Vector512<float> s15 = e0 + e8;
+                    Vector512<float> s16 = e1 + e9;
+                    Vector512<float> s17 = e2 + e10;
+                    Vector512<float> s18 = e3 + e11;
+                    Vector512<float> s19 = e4 + e12;
+                    Vector512<float> s20 = e5 + e13;
+                    Vector512<float> s21 = e6 + e14;
+                    Vector512<float> s22 = e7 + e15;
+                    Vector512<float> s23 = s15 + s19;
+                    Vector512<float> s24 = s16 + s20;
+                    Vector512<float> s25 = s17 + s21;
+                    Vector512<float> s26 = s18 + s22;
+                    Vector512<float> s27 = s23 + s25;
+                    Vector512<float> s28 = s24 + s26;
+                    Vector512<float> s29 = s27 + s28;
+                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                    Vector512<float> loss = (max - zy) + LogOperator.Invoke(s29);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -126,6 +211,91 @@ namespace CceGen.Generated
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
             double total = 0;
+            // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+            // the per-row code below, which takes the rows left over. Same bits either way.
+            // Columns j >= classCount are -inf and their exps +0, as the per-row code's masked lanes.
+            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            {
+                Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
+                Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                {
+                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
+                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                    Vector256<float> z1 = 1 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
+                    Vector256<float> z2 = 2 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;
+                    Vector256<float> z3 = 3 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets) : negInf;
+                    Vector256<float> z4 = 4 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 4), rowOffsets) : negInf;
+                    Vector256<float> z5 = 5 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 5), rowOffsets) : negInf;
+                    Vector256<float> z6 = 6 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 6), rowOffsets) : negInf;
+                    Vector256<float> z7 = 7 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 7), rowOffsets) : negInf;
+                    Vector256<float> z8 = 8 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 8), rowOffsets) : negInf;
+                    Vector256<float> z9 = 9 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 9), rowOffsets) : negInf;
+                    Vector256<float> z10 = 10 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 10), rowOffsets) : negInf;
+                    Vector256<float> z11 = 11 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 11), rowOffsets) : negInf;
+                    Vector256<float> z12 = 12 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 12), rowOffsets) : negInf;
+                    Vector256<float> z13 = 13 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 13), rowOffsets) : negInf;
+                    Vector256<float> z14 = 14 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 14), rowOffsets) : negInf;
+                    Vector256<float> z15 = 15 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 15), rowOffsets) : negInf;
+                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                    Vector256<float> m0 = Vector256.MaxNative(z0, z8);
+                    Vector256<float> m1 = Vector256.MaxNative(z1, z9);
+                    Vector256<float> m2 = Vector256.MaxNative(z2, z10);
+                    Vector256<float> m3 = Vector256.MaxNative(z3, z11);
+                    Vector256<float> m4 = Vector256.MaxNative(z4, z12);
+                    Vector256<float> m5 = Vector256.MaxNative(z5, z13);
+                    Vector256<float> m6 = Vector256.MaxNative(z6, z14);
+                    Vector256<float> m7 = Vector256.MaxNative(z7, z15);
+                    Vector256<float> m8 = Vector256.MaxNative(m0, m4);
+                    Vector256<float> m9 = Vector256.MaxNative(m1, m5);
+                    Vector256<float> m10 = Vector256.MaxNative(m2, m6);
+                    Vector256<float> m11 = Vector256.MaxNative(m3, m7);
+                    Vector256<float> m12 = Vector256.MaxNative(m8, m10);
+                    Vector256<float> m13 = Vector256.MaxNative(m9, m11);
+                    Vector256<float> m14 = Vector256.MaxNative(m12, m13);
+                    Vector256<float> max = m14;
+                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                    Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                    Vector256<float> e1 = 1 < classCount ? ExpOperator.InvokeNonPositive(z1 - max) : Vector256<float>.Zero;
+                    Vector256<float> e2 = 2 < classCount ? ExpOperator.InvokeNonPositive(z2 - max) : Vector256<float>.Zero;
+                    Vector256<float> e3 = 3 < classCount ? ExpOperator.InvokeNonPositive(z3 - max) : Vector256<float>.Zero;
+                    Vector256<float> e4 = 4 < classCount ? ExpOperator.InvokeNonPositive(z4 - max) : Vector256<float>.Zero;
+                    Vector256<float> e5 = 5 < classCount ? ExpOperator.InvokeNonPositive(z5 - max) : Vector256<float>.Zero;
+                    Vector256<float> e6 = 6 < classCount ? ExpOperator.InvokeNonPositive(z6 - max) : Vector256<float>.Zero;
+                    Vector256<float> e7 = 7 < classCount ? ExpOperator.InvokeNonPositive(z7 - max) : Vector256<float>.Zero;
+                    Vector256<float> e8 = 8 < classCount ? ExpOperator.InvokeNonPositive(z8 - max) : Vector256<float>.Zero;
+                    Vector256<float> e9 = 9 < classCount ? ExpOperator.InvokeNonPositive(z9 - max) : Vector256<float>.Zero;
+                    Vector256<float> e10 = 10 < classCount ? ExpOperator.InvokeNonPositive(z10 - max) : Vector256<float>.Zero;
+                    Vector256<float> e11 = 11 < classCount ? ExpOperator.InvokeNonPositive(z11 - max) : Vector256<float>.Zero;
+                    Vector256<float> e12 = 12 < classCount ? ExpOperator.InvokeNonPositive(z12 - max) : Vector256<float>.Zero;
+                    Vector256<float> e13 = 13 < classCount ? ExpOperator.InvokeNonPositive(z13 - max) : Vector256<float>.Zero;
+                    Vector256<float> e14 = 14 < classCount ? ExpOperator.InvokeNonPositive(z14 - max) : Vector256<float>.Zero;
+                    Vector256<float> e15 = 15 < classCount ? ExpOperator.InvokeNonPositive(z15 - max) : Vector256<float>.Zero;
+                    Vector256<float> s15 = e0 + e8;
+                    Vector256<float> s16 = e1 + e9;
+                    Vector256<float> s17 = e2 + e10;
+                    Vector256<float> s18 = e3 + e11;
+                    Vector256<float> s19 = e4 + e12;
+                    Vector256<float> s20 = e5 + e13;
+                    Vector256<float> s21 = e6 + e14;
+                    Vector256<float> s22 = e7 + e15;
+                    Vector256<float> s23 = s15 + s19;
+                    Vector256<float> s24 = s16 + s20;
+                    Vector256<float> s25 = s17 + s21;
+                    Vector256<float> s26 = s18 + s22;
+                    Vector256<float> s27 = s23 + s25;
+                    Vector256<float> s28 = s24 + s26;
+                    Vector256<float> s29 = s27 + s28;
+                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                    Vector256<float> loss = (max - zy) + LogOperator.Invoke(s29);
+                    total = CceColumns.AddInRowOrder(total, loss);
+                }
+            }
+
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
