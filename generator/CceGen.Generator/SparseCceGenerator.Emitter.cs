@@ -685,8 +685,21 @@ public sealed partial class SparseCceGenerator
         private static void EmitPyTorchRows(SourceWriter w, KernelSpec spec)
         {
             w.Line("// loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.");
+            bool fixedLong = spec.FixedRowStride >= PyTorchPrefetchMinStride || spec.HasFixedClassCount && spec.ClassCount >= PyTorchPrefetchMinStride;
+            bool prefetch = fixedLong || RowStrideIsRuntime(spec);
             EmitPathBody(w, spec, "Rows", () =>
             {
+                if (prefetch)
+                {
+                    string labelAhead = spec.Has(ParameterRole.LabelStride) ? "(nint)(row + 16) * labelStride" : "row + 16";
+                    w.Line("// Long rows: every p[label] is a separate DRAM line, so the one 16 rows ahead is requested now (a hint");
+                    w.Line("// only: it never faults, and an out-of-range label is reported when its row comes).");
+                    using (w.Block(fixedLong ? "if (row + 16 < rowEnd)" : "if (longRows && row + 16 < rowEnd)"))
+                    {
+                        w.Line($"CceVector.Prefetch(ref predictions, (nint)(row + 16) * {RowStrideExpr(spec)} + (nint)Unsafe.Add(ref labels, {labelAhead}));");
+                    }
+                }
+
                 w.Line("logArgs[r] = CceVector.Element(ref x, (nint)label);");
                 if (spec.Has(ParameterRole.Gradient))
                 {
@@ -700,8 +713,14 @@ public sealed partial class SparseCceGenerator
                 }
 
                 EmitAccuracy(w, spec, $"CceRow.Max(ref x, {ClassCountExpr(spec)})");
-            }, batchedLogs: VectorWidth.W512);
+            }, batchedLogs: VectorWidth.W512, prelude: prefetch && !fixedLong ? () => w.Line($"bool longRows = {RowStrideExpr(spec)} >= {Int(PyTorchPrefetchMinStride)};") : null);
         }
+
+        /// <summary>Row stride (in elements) from which the PyTorch-convention kernel prefetches p[label] 16 rows ahead.</summary>
+        private const int PyTorchPrefetchMinStride = 256;
+
+        /// <summary>True when the row stride is only known at run time.</summary>
+        private static bool RowStrideIsRuntime(KernelSpec spec) => spec.FixedRowStride == 0;
 
         // ---- vector paths (one routine, two widths) --------------------------------------------------------------------
 
@@ -1299,9 +1318,21 @@ public sealed partial class SparseCceGenerator
                     w.Line($"{v} sum{g} = {v}.Zero;");
                 }
 
+                bool prefetch = spec.Predictions == PredictionType.Single;
+                if (prefetch)
+                {
+                    w.Line("// One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).");
+                    w.Line($"nint ahead = CceVector.PrefetchDistance({RowStrideExpr(spec)});");
+                }
+
                 w.Line("int j = 0;");
                 using (w.Block($"for (; j <= {c} - 16; j += 16)"))
                 {
+                    if (prefetch)
+                    {
+                        w.Line("CceVector.Prefetch(ref x, j + ahead);");
+                    }
+
                     for (int r = 0; r < groups.Length; r++)
                     {
                         w.Line($"sum{groups[r]} += ClipOperator.Invoke(CceVector.{width.Load}({RefJ(r * width.Lanes)}));");

@@ -86,9 +86,12 @@ namespace CceGen.Generated
 
                     // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
                     Vector512<float> sum = Vector512<float>.Zero;
+                    // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
+                    nint ahead = CceVector.PrefetchDistance(classCount);
                     int j = 0;
                     for (; j <= classCount - 16; j += 16)
                     {
+                        CceVector.Prefetch(ref x, j + ahead);
                         sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
                     }
                     if (j < classCount)
@@ -144,9 +147,12 @@ namespace CceGen.Generated
                     // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
                     Vector256<float> sumLo = Vector256<float>.Zero;
                     Vector256<float> sumHi = Vector256<float>.Zero;
+                    // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
+                    nint ahead = CceVector.PrefetchDistance(classCount);
                     int j = 0;
                     for (; j <= classCount - 16; j += 16)
                     {
+                        CceVector.Prefetch(ref x, j + ahead);
                         sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
                         sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
                     }

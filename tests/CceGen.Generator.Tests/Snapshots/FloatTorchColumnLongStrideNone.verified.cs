@@ -49,6 +49,7 @@ namespace CceGen.Generated
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
         private static void Rows(ref float predictions, ref long labels, int rowStart, int rowEnd, int classCount, int labelStride, ref float losses)
         {
+            bool longRows = classCount >= 256;
             // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
             // same bits, at a fraction of the cost. Row losses are then used in row order.
             CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -65,6 +66,12 @@ namespace CceGen.Generated
                         CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
                     }
 
+                    // Long rows: every p[label] is a separate DRAM line, so the one 16 rows ahead is requested now (a hint
+                    // only: it never faults, and an out-of-range label is reported when its row comes).
+                    if (longRows && row + 16 < rowEnd)
+                    {
+                        CceVector.Prefetch(ref predictions, (nint)(row + 16) * classCount + (nint)Unsafe.Add(ref labels, (nint)(row + 16) * labelStride));
+                    }
                     logArgs[r] = CceVector.Element(ref x, (nint)label);
                 }
                 CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
