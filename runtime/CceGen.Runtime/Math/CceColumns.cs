@@ -89,9 +89,12 @@ public static class CceColumns
     public static Vector256<float> WidenHigh(Vector256<uint> pairs) => HalfWidening.ToSingle(pairs >>> 16);
 
     // Vector512.Create(lower, upper) compiles to a load of a stack temporary and two inserts; this is one insert.
+    // (The kernels call the 16-lane gathers on the AVX-512 path only; without AVX-512, Vector512 is emulated.)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Join<T>(Vector256<T> lower, Vector256<T> upper) =>
-        Avx512F.InsertVector256(lower.ToVector512Unsafe().AsSingle(), upper.AsSingle(), 1).As<float, T>();
+        Avx512F.IsSupported
+            ? Avx512F.InsertVector256(lower.ToVector512Unsafe().AsSingle(), upper.AsSingle(), 1).As<float, T>()
+            : Vector512.Create(lower, upper);
 
     /// <summary>The labels of rows <paramref name="row0"/> .. +15, checked against C in row order (the first bad
     /// row throws, as the per-row code would).</summary>
