@@ -751,8 +751,19 @@ public sealed partial class SparseCceGenerator
                     }
                 },
                 batchedLogs: width,
-                prelude: UsesColumns(spec) ? () => EmitColumnGroups(w, spec, width)
-                    : !registers && UsesScratch(spec) ? () => w.Line($"ref float scratch = ref CceScratch.Row(Math.Min({ClassCountExpr(spec)}, CceScratch.MaxFloats));")
+                prelude: UsesColumns(spec) || !registers && UsesScratch(spec)
+                    ? () =>
+                    {
+                        if (UsesColumns(spec))
+                        {
+                            EmitColumnGroups(w, spec, width);
+                        }
+
+                        if (!registers && UsesScratch(spec))
+                        {
+                            w.Line($"ref float scratch = ref CceScratch.Row(Math.Min({ClassCountExpr(spec)}, CceScratch.MaxFloats));");
+                        }
+                    }
                     : null,
                 epilogue: !registers && KeepsExps(spec) ? () => w.Line("CceVector.StreamFence(stream);") : null);
         }
@@ -769,15 +780,13 @@ public sealed partial class SparseCceGenerator
         /// and accuracy outputs stay on the per-row code).
         /// </summary>
         /// <remarks>
-        /// float32 kernels with C at run time take the column path too when the call's C is at most 16 (a run-time test):
-        /// the 16 canonical lanes are all present, lanes &gt;= C being -inf for the max and +0 for the sums, as on the
-        /// per-row code.
+        /// Kernels with C at run time take the column path too when the call's C is at most 16 (at least 2 for float16;
+        /// a run-time test): the 16 canonical lanes are all present, lanes &gt;= C being -inf for the max and +0 for
+        /// the sums, as on the per-row code.
         /// </remarks>
         private static bool UsesColumns(KernelSpec spec) =>
             (spec.Input == InputKind.Logits || spec.Input == InputKind.KerasProbabilities) &&
-            (spec.HasFixedClassCount
-                ? spec.ClassCount <= 16 && (spec.Predictions == PredictionType.Single || spec.ClassCount >= 2)
-                : spec.Predictions == PredictionType.Single) &&
+            (!spec.HasFixedClassCount || spec.ClassCount <= 16 && (spec.Predictions == PredictionType.Single || spec.ClassCount >= 2)) &&
             !spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) &&
             (spec.FixedRowStride == 0 || spec.FixedRowStride <= int.MaxValue / 16 - 1);
 
@@ -812,7 +821,7 @@ public sealed partial class SparseCceGenerator
             var tests = new List<string>();
             if (runtimeC)
             {
-                tests.Add("classCount <= 16");
+                tests.Add(spec.Predictions == PredictionType.Half ? "classCount >= 2 && classCount <= 16" : "classCount <= 16");
             }
 
             if (spec.FixedRowStride == 0)
@@ -835,23 +844,25 @@ public sealed partial class SparseCceGenerator
                 {
                     w.Line($"Vector{width.Bits}<int> label = CceColumns.Labels{width.Bits}(ref labels, rowStart, {LabelStrideExpr(spec)}, {classCount}, \"{spec.Name(ParameterRole.Labels)}\");");
                     w.Line($"ref {PredictionTypeName(spec, global: false)} x = ref Unsafe.Add(ref predictions, (nint)rowStart * {stride});");
+                    // (With C at run time, columns >= classCount are filled: -inf for logits; Keras zeroes them after clipping.)
+                    string fill = spec.Input == InputKind.Logits ? "negInf" : $"{st}<float>.Zero";
                     if (spec.Predictions == PredictionType.Half)
                     {
-                        EmitHalfColumns(w, c, width);
+                        if (runtimeC)
+                        {
+                            EmitHalfColumnsRuntimeC(w, width, fill);
+                        }
+                        else
+                        {
+                            EmitHalfColumns(w, c, width);
+                        }
                     }
                     else
                     {
-                        string fill = spec.Input == InputKind.Logits ? "negInf" : $"{st}<float>.Zero";
                         for (int j = 0; j < c; j++)
                         {
                             string gather = $"CceColumns.Gather{width.Bits}({Ref(j)}, rowOffsets)";
-                            if (spec.Input == InputKind.KerasProbabilities && runtimeC)
-                            {
-                                gather = $"ClipOperator.Invoke({gather})"; // clipped here, so the fill stays +0
-                            }
-
-                            string name = spec.Input == InputKind.KerasProbabilities && runtimeC ? "c" : "z";
-                            w.Line(runtimeC && j > 0 ? $"{v} {name}{j} = {Int(j)} < classCount ? {gather} : {fill};" : $"{v} {name}{j} = {gather};");
+                            w.Line(runtimeC && j > 0 ? $"{v} z{j} = {Int(j)} < classCount ? {gather} : {fill};" : $"{v} z{j} = {gather};");
                         }
 
                         w.Line($"{v} zy = CceColumns.Gather{width.Bits}(ref x, rowOffsets + label);");
@@ -966,6 +977,37 @@ public sealed partial class SparseCceGenerator
             }
         }
 
+        /// <summary>
+        /// float16 columns with C at run time (2 to 16): pair k holds columns 2k and 2k + 1 while 2k + 1 &lt; classCount;
+        /// for an odd classCount the last column is the second half of the pair at classCount - 2. Columns past
+        /// classCount are <paramref name="fill"/>; z[y] is picked by label from the 16 lanes.
+        /// </summary>
+        private static void EmitHalfColumnsRuntimeC(SourceWriter w, VectorWidth width, string fill)
+        {
+            string v = width.Type;
+            string st = width.Static;
+            string bits = width.Bits;
+            w.Line("// Halves are read in pairs (one 32-bit gather per two columns) and widened exactly; for an odd classCount the");
+            w.Line("// last column is the second half of the pair that starts one column earlier, so no gather passes a row.");
+            w.Line($"Vector{bits}<uint> h0 = CceColumns.GatherPairs{bits}(ref x, rowOffsets); // classCount >= 2");
+            w.Line($"{v} z0 = CceColumns.WidenLow(h0);");
+            w.Line($"{v} z1 = CceColumns.WidenHigh(h0);");
+            for (int k = 1; k < 8; k++)
+            {
+                int lo = 2 * k, hi = 2 * k + 1;
+                w.Line($"Vector{bits}<uint> h{k} = {Int(hi)} < classCount ? CceColumns.GatherPairs{bits}({Ref(lo)}, rowOffsets)" +
+                    $" : {Int(lo)} < classCount ? CceColumns.GatherPairs{bits}({Ref(lo - 1)}, rowOffsets) : default;");
+                w.Line($"{v} z{lo} = {Int(hi)} < classCount ? CceColumns.WidenLow(h{k}) : {Int(lo)} < classCount ? CceColumns.WidenHigh(h{k}) : {fill};");
+                w.Line($"{v} z{hi} = {Int(hi)} < classCount ? CceColumns.WidenHigh(h{k}) : {fill};");
+            }
+
+            w.Line($"{v} zy = z0;");
+            for (int j = 1; j < 16; j++)
+            {
+                w.Line($"zy = {st}.ConditionalSelect({st}.Equals(label, {st}.Create({Int(j)})).AsSingle(), z{j}, zy);");
+            }
+        }
+
         /// <summary>Keras on columns: clip each column, sum by the canonical fold, loss = -log(clip(z[y]) / sum).</summary>
         private static void EmitKerasColumns(SourceWriter w, KernelSpec spec, int c, VectorWidth width)
         {
@@ -974,9 +1016,11 @@ public sealed partial class SparseCceGenerator
             w.Line(spec.HasFixedClassCount
                 ? "// (lanes >= C would add +0, which changes nothing, so they are skipped)."
                 : "// (columns >= classCount are +0, as the per-row code's masked lanes).");
-            for (int j = 0; spec.HasFixedClassCount && j < c; j++)
+            for (int j = 0; j < c; j++)
             {
-                w.Line($"{v} c{j} = ClipOperator.Invoke(z{j});"); // (with C at run time the columns were clipped as they were read)
+                w.Line(spec.HasFixedClassCount || j == 0
+                    ? $"{v} c{j} = ClipOperator.Invoke(z{j});"
+                    : $"{v} c{j} = {Int(j)} < classCount ? ClipOperator.Invoke(z{j}) : {width.Static}<float>.Zero;");
             }
 
             int temp = 0;
