@@ -507,13 +507,21 @@ public sealed partial class SparseCceGenerator
                 others.Add((ParameterRole.Upstream, "upstream"));
             }
 
+            string ElementType(ParameterRole role) => role switch
+            {
+                ParameterRole.Predictions => PredictionTypeName(spec, global: false),
+                ParameterRole.Labels => LabelTypeName(spec),
+                ParameterRole.Gradient => GradientTypeName(spec, global: false),
+                _ => "float", // losses, upstream
+            };
+
             w.Line("// Outputs must not alias inputs or each other (rows are written while later rows are still read).");
             for (int i = 0; i < outputs.Count; i++)
             {
                 var targets = others.Concat(outputs.Take(i));
                 foreach (var other in targets)
                 {
-                    w.Line($"CceShape.Disjoint(MemoryMarshal.AsBytes({outputs[i].Local}), MemoryMarshal.AsBytes({other.Local}), \"{spec.Name(outputs[i].Role)}\", \"{spec.Name(other.Role)}\");");
+                    w.Line($"CceShape.Disjoint<{ElementType(outputs[i].Role)}, {ElementType(other.Role)}>({outputs[i].Local}, {other.Local}, \"{spec.Name(outputs[i].Role)}\", \"{spec.Name(other.Role)}\");");
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using CceGen.Runtime;
 using Xunit;
 
@@ -217,5 +218,32 @@ public sealed class ShapeTests
 
         var ex2 = Assert.Throws<ArgumentOutOfRangeException>(() => CceThrowHelper.LabelOutOfRange("labels", 0, -1L, 5));
         Assert.Contains("is -1", ex2.Message, StringComparison.Ordinal);
+    }
+
+    // ---- Disjoint ------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Disjoint_DetectsOverlapOfMixedElementTypes_AndAllowsNeighbours()
+    {
+        var floats = new float[8];
+        CceShape.Disjoint<float, float>(floats.AsSpan(0, 4), floats.AsSpan(4), "losses", "logits"); // touching, not overlapping
+        CceShape.Disjoint<float, float>(floats.AsSpan(4), floats.AsSpan(0, 4), "losses", "logits");
+        CceShape.Disjoint<float, float>(default, floats, "losses", "logits");
+        // floats 0..6 against the bytes of floats 6..7: one float in common.
+        Assert.Throws<ArgumentException>(() => CceShape.Disjoint<float, byte>(floats.AsSpan(0, 7), MemoryMarshal.AsBytes(floats.AsSpan(6)), "losses", "logits"));
+        // float 3 against the halves of floats 0..3.
+        Assert.Throws<ArgumentException>(() => CceShape.Disjoint<float, Half>(floats.AsSpan(3, 1), MemoryMarshal.Cast<float, Half>(floats.AsSpan(0, 4)), "gradient", "logits"));
+    }
+
+    [Fact]
+    public void Disjoint_TakesSpansOf2GiBAndMore()
+    {
+        // A 2^29-float (2 GiB) view that starts right after a one-float output: nothing is read, only the extents are
+        // compared (the byte-span form overflowed here: MemoryMarshal.AsBytes of 2^31 bytes).
+        var floats = new float[2];
+        ReadOnlySpan<float> huge = MemoryMarshal.CreateReadOnlySpan(ref floats[1], 1 << 29);
+        CceShape.Disjoint<float, float>(floats.AsSpan(0, 1), huge, "losses", "logits");
+        Assert.Throws<ArgumentException>(() =>
+            CceShape.Disjoint<float, float>(floats.AsSpan(1, 1), MemoryMarshal.CreateReadOnlySpan(ref floats[0], 1 << 29), "losses", "logits"));
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace CceGen.Runtime;
 
@@ -123,6 +124,31 @@ public static class CceShape
 
     /// <summary>Refuses an output span that shares memory with another span: outputs are written while inputs of later
     /// rows (or the same row) are still to be read, so aliasing would silently change results.</summary>
+    /// <remarks>Byte extents are computed in native integers, so spans of 2 GiB and more are fine (the byte-span
+    /// overload below cannot take them: <c>MemoryMarshal.AsBytes</c> overflows).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Disjoint<TOutput, TOther>(ReadOnlySpan<TOutput> output, ReadOnlySpan<TOther> other, string outputName, string otherName)
+        where TOutput : unmanaged
+        where TOther : unmanaged
+    {
+        nint outputBytes = (nint)output.Length * Unsafe.SizeOf<TOutput>();
+        nint otherBytes = (nint)other.Length * Unsafe.SizeOf<TOther>();
+        if (outputBytes == 0 || otherBytes == 0)
+        {
+            return;
+        }
+
+        // How far the output starts after the other span's start (negative: before it).
+        nint offset = Unsafe.ByteOffset(
+            ref Unsafe.As<TOther, byte>(ref MemoryMarshal.GetReference(other)),
+            ref Unsafe.As<TOutput, byte>(ref MemoryMarshal.GetReference(output)));
+        if (offset < otherBytes && -offset < outputBytes)
+        {
+            CceThrowHelper.Overlapping(outputName, otherName);
+        }
+    }
+
+    /// <summary>Refuses an output span that shares memory with another span (byte views; under 2 GiB each).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Disjoint(ReadOnlySpan<byte> output, ReadOnlySpan<byte> other, string outputName, string otherName)
     {

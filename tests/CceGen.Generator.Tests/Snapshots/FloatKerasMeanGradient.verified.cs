@@ -39,8 +39,8 @@ namespace CceGen.Generated
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
             // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(predictions), "gradient", "p");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(labels), "gradient", "labels");
+            CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "p");
+            CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
 
             // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
             // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),

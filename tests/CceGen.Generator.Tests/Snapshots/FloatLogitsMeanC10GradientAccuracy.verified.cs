@@ -43,8 +43,8 @@ namespace CceGen.Generated
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Gradient(gradient.Length, batch, C, RowStride, "gradient");
             // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(predictions), "gradient", "logits");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(labels), "gradient", "labels");
+            CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "logits");
+            CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
             correct = 0;
 
             // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.

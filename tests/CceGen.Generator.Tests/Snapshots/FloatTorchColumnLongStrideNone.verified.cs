@@ -38,8 +38,8 @@ namespace CceGen.Generated
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, labelStride), "labels");
             CceShape.Output(losses.Length, batch, "losses");
             // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(predictions), "losses", "probabilities");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
+            CceShape.Disjoint<float, float>(losses, predictions, "losses", "probabilities");
+            CceShape.Disjoint<float, long>(losses, labels, "losses", "labels");
 
             // PyTorch semantics read one element per row, so every CPU path runs the same code.
             int rowStart = 0, rowEnd = batch;

@@ -40,8 +40,8 @@ namespace CceGen.Generated
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Output(losses.Length, batch, "losses");
             // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(predictions), "losses", "logits");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
+            CceShape.Disjoint<float, float>(losses, predictions, "losses", "logits");
+            CceShape.Disjoint<float, int>(losses, labels, "losses", "labels");
 
             // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
             int rowStart = 0, rowEnd = batch;

@@ -42,13 +42,13 @@ namespace CceGen.Generated
             CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
             CceShape.Output(upstream.Length, batch, "upstream");
             // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(predictions), "losses", "logits");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(upstream), "losses", "upstream");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(predictions), "gradient", "logits");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(labels), "gradient", "labels");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(upstream), "gradient", "upstream");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(gradient), MemoryMarshal.AsBytes(losses), "gradient", "losses");
+            CceShape.Disjoint<float, Half>(losses, predictions, "losses", "logits");
+            CceShape.Disjoint<float, int>(losses, labels, "losses", "labels");
+            CceShape.Disjoint<float, float>(losses, upstream, "losses", "upstream");
+            CceShape.Disjoint<Half, Half>(gradient, predictions, "gradient", "logits");
+            CceShape.Disjoint<Half, int>(gradient, labels, "gradient", "labels");
+            CceShape.Disjoint<Half, float>(gradient, upstream, "gradient", "upstream");
+            CceShape.Disjoint<Half, float>(gradient, losses, "gradient", "losses");
             correct = 0;
 
             // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.

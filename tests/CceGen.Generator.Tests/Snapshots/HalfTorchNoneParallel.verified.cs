@@ -42,8 +42,8 @@ namespace CceGen.Generated
             int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
             CceShape.Output(losses.Length, batch, "losses");
             // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(predictions), "losses", "p");
-            CceShape.Disjoint(MemoryMarshal.AsBytes(losses), MemoryMarshal.AsBytes(labels), "losses", "labels");
+            CceShape.Disjoint<float, Half>(losses, predictions, "losses", "p");
+            CceShape.Disjoint<float, long>(losses, labels, "losses", "labels");
 
             // Parallel = true: fixed blocks of rows (their size depends on C only) run on up to
             // CceRowBlocks.MaxDegreeOfParallelism threads, the caller included; block sums are added in block order,
