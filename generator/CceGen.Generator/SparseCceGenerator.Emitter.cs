@@ -620,7 +620,7 @@ public sealed partial class SparseCceGenerator
         {
             if (spec.Reduction == ReductionKind.None)
             {
-                w.Line($"Unsafe.Add(ref losses, row) = {lossExpr};");
+                w.Line($"Unsafe.Add(ref losses, row) = CceVector.Loss({lossExpr});");
             }
             else
             {
@@ -675,7 +675,7 @@ public sealed partial class SparseCceGenerator
                         using (w.Block("for (int r = 0; r < rows; r++)"))
                         {
                             string loss = spec.Input == InputKind.Logits ? "offsets[r] + logArgs[r]" : "-logArgs[r]";
-                            w.Line(spec.Reduction == ReductionKind.None ? $"Unsafe.Add(ref losses, row0 + r) = {loss};" : $"total += {loss};");
+                            w.Line(spec.Reduction == ReductionKind.None ? $"Unsafe.Add(ref losses, row0 + r) = CceVector.Loss({loss});" : $"total += {loss};");
                         }
                     }
                 }
@@ -932,7 +932,7 @@ public sealed partial class SparseCceGenerator
                     w.Line("// (max - z[y]) + log(sum), as the per-row code; one vector log for the group.");
                     w.Line($"{v} loss = (max - zy) + LogOperator.Invoke({sum});");
                     w.Line(spec.Reduction == ReductionKind.None
-                        ? "CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);"
+                        ? "CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);"
                         : "total = CceColumns.AddInRowOrder(total, loss);");
                 }
             };
@@ -1048,7 +1048,7 @@ public sealed partial class SparseCceGenerator
             w.Line("// -log(clip(p)[y] / sum(clip(p))), one vector log for the group.");
             w.Line($"{v} loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / {sum});");
             w.Line(spec.Reduction == ReductionKind.None
-                ? "CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);"
+                ? "CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);"
                 : "total = CceColumns.AddInRowOrder(total, loss);");
         }
 

@@ -22,6 +22,18 @@ internal static partial class ParallelKernels
     [SparseCceKernel(CceInput.Logits, CceReduction.None, ClassCount = 10)]
     public static partial void HalfNone10Serial(ReadOnlySpan<Half> z, ReadOnlySpan<long> y, Span<float> losses);
 
+    [SparseCceKernel(CceInput.Logits, CceReduction.None, ClassCount = 10, Parallel = true)]
+    public static partial void LogitsNone10Parallel(ReadOnlySpan<float> z, ReadOnlySpan<int> y, Span<float> losses);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.None, ClassCount = 10)]
+    public static partial void LogitsNone10Serial(ReadOnlySpan<float> z, ReadOnlySpan<int> y, Span<float> losses);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.None, Parallel = true)]
+    public static partial void LogitsNoneParallel(ReadOnlySpan<float> z, int classCount, ReadOnlySpan<int> y, Span<float> losses);
+
+    [SparseCceKernel(CceInput.Logits, CceReduction.None)]
+    public static partial void LogitsNoneSerial(ReadOnlySpan<float> z, int classCount, ReadOnlySpan<int> y, Span<float> losses);
+
     [SparseCceKernel(CceInput.Logits, CceReduction.Sum, ClassCount = 10, Parallel = true)]
     public static partial float LogitsSum10Parallel(ReadOnlySpan<float> z, ReadOnlySpan<int> y);
 
@@ -209,6 +221,57 @@ public class ParallelKernelTests
         p[33_010 * c] = 0.1f;
         Assert.Equal(Bits(float.NaN), Bits(ParallelKernels.TorchMeanSerial(p, c, y)));
         ForEachDegree(degree => Assert.Equal(Bits(float.NaN), Bits(ParallelKernels.TorchMeanParallel(p, c, y))));
+    }
+
+    // Found by a helper's break-test: a NaN logit's sign and payload reached the per-row losses, and which NaN an
+    // operation keeps depends on operand order, which differs between the column groups and the per-row tail (so a
+    // row's NaN bits depended on where the block boundaries put it). Every stored NaN loss is now float.NaN.
+    [Theory]
+    [MemberData(nameof(CpuPaths))]
+    public void NaNRowLosses_AreFloatNaN_InGroupsAndTails_SerialAndParallel(CpuPath path)
+    {
+        using var forced = CpuDispatch.Force(path);
+        const int batch = 10_007, c = 10; // blocks of 3280 rows; 16-row column groups, then per-row tails
+        var rng = new Random(11);
+        float[] z = Logits(rng, batch * c);
+        int[] y = Enumerable.Range(0, batch).Select(_ => rng.Next(c)).ToArray();
+        float positiveNaN = BitConverter.UInt32BitsToSingle(0x7FC0_0123), negativeNaN = BitConverter.UInt32BitsToSingle(0xFFC0_0001);
+        int[] nanRows = { 3, 17, 3279, 3281, 6600, 10_005 };
+        z[3 * c + 2] = positiveNaN;
+        z[17 * c + 9] = negativeNaN;
+        z[3279 * c + y[3279]] = positiveNaN;      // the last row of block 0 (a tail row)
+        z[3281 * c] = float.PositiveInfinity;    // max = +inf: inf - inf = NaN
+        z[6600 * c + y[6600]] = negativeNaN;
+        z[10_005 * c + 4] = positiveNaN;         // in the last, short block
+        Half[] h = z.Select(v => (Half)v).ToArray();
+        long[] yLong = y.Select(v => (long)v).ToArray();
+
+        var results = new List<(string Name, float[] Serial, Func<float[]> Parallel)>();
+        var s10 = new float[batch];
+        ParallelKernels.LogitsNone10Serial(z, y, s10);
+        results.Add(("float32 C = 10", s10, () => { var o = new float[batch]; ParallelKernels.LogitsNone10Parallel(z, y, o); return o; }));
+        var sRt = new float[batch];
+        ParallelKernels.LogitsNoneSerial(z, c, y, sRt);
+        results.Add(("float32 run-time C", sRt, () => { var o = new float[batch]; ParallelKernels.LogitsNoneParallel(z, c, y, o); return o; }));
+        var sHalf = new float[batch];
+        ParallelKernels.HalfNone10Serial(h, yLong, sHalf);
+        results.Add(("float16 C = 10", sHalf, () => { var o = new float[batch]; ParallelKernels.HalfNone10Parallel(h, yLong, o); return o; }));
+
+        foreach (var (name, serial, parallel) in results)
+        {
+            Assert.Equal(nanRows.Length, serial.Count(float.IsNaN));
+            foreach (int r in nanRows)
+            {
+                Assert.True(Bits(serial[r]) == Bits(float.NaN), $"{name}, row {r}: 0x{Bits(serial[r]):X8}, expected float.NaN 0x{Bits(float.NaN):X8}");
+            }
+
+            ForEachDegree(degree =>
+            {
+                float[] got = parallel();
+                int first = Enumerable.Range(0, batch).FirstOrDefault(i => Bits(got[i]) != Bits(serial[i]), -1);
+                Assert.True(first < 0, $"{name}, degree {degree}: row {first} serial 0x{(first < 0 ? 0 : Bits(serial[first])):X8}, parallel 0x{(first < 0 ? 0 : Bits(got[first])):X8}");
+            });
+        }
     }
 
     public static IEnumerable<object[]> CpuPaths => CpuDispatch.SupportedPaths.Select(p => new object[] { p });

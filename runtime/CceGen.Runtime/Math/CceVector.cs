@@ -272,6 +272,24 @@ public static class CceVector
     public static Vector256<float> OneHot256(nint lane) =>
         Vector256.ConditionalSelect(Vector256.Equals(Vector256<int>.Indices, Vector256.Create((int)System.Math.Clamp(lane, -1, 8))).AsSingle(), Vector256<float>.One, Vector256<float>.Zero);
 
+    /// <summary>
+    /// A row loss as it is stored: every NaN as <see cref="float.NaN"/>. Which NaN an operation returns (its sign and
+    /// payload) depends on the operand order, and that differs between the scalar, per-row and column code; stored
+    /// losses are bit-identical across paths and thread counts only with one NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Loss(float value) => float.IsNaN(value) ? float.NaN : value;
+
+    /// <summary>Stores 16 row losses, every NaN as <see cref="float.NaN"/> (see <see cref="Loss(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLosses(ref float destination, Vector512<float> losses) =>
+        Vector512.ConditionalSelect(Vector512.Equals(losses, losses), losses, Vector512.Create(float.NaN)).StoreUnsafe(ref destination);
+
+    /// <summary>Stores 8 row losses, every NaN as <see cref="float.NaN"/> (see <see cref="Loss(float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreLosses(ref float destination, Vector256<float> losses) =>
+        Vector256.ConditionalSelect(Vector256.Equals(losses, losses), losses, Vector256.Create(float.NaN)).StoreUnsafe(ref destination);
+
     /// <summary>Stores 16 floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(ref float destination, Vector512<float> value) => value.StoreUnsafe(ref destination);

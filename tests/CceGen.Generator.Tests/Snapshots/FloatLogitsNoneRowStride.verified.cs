@@ -137,7 +137,7 @@ namespace CceGen.Generated
                     Vector512<float> s29 = s27 + s28;
                     // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
                     Vector512<float> loss = (max - zy) + LogOperator.Invoke(s29);
-                    CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);
+                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
                 }
             }
 
@@ -195,7 +195,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace512(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = offsets[r] + logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                 }
             }
         }
@@ -284,7 +284,7 @@ namespace CceGen.Generated
                     Vector256<float> s29 = s27 + s28;
                     // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
                     Vector256<float> loss = (max - zy) + LogOperator.Invoke(s29);
-                    CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);
+                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
                 }
             }
 
@@ -354,7 +354,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace256(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = offsets[r] + logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                 }
             }
         }
@@ -384,7 +384,7 @@ namespace CceGen.Generated
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                Unsafe.Add(ref losses, row) = (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
+                Unsafe.Add(ref losses, row) = CceVector.Loss((rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum));
             }
         }
     }

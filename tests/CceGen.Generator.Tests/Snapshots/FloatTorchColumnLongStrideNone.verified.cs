@@ -77,7 +77,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = -logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
                 }
             }
         }

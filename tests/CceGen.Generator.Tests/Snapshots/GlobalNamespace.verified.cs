@@ -86,7 +86,7 @@ namespace CceGen.Generated
                     Vector512<float> s7 = e0 + e1;
                     // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
                     Vector512<float> loss = (max - zy) + LogOperator.Invoke(s7);
-                    CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);
+                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
                 }
             }
 
@@ -122,7 +122,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace512(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = offsets[r] + logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                 }
             }
         }
@@ -160,7 +160,7 @@ namespace CceGen.Generated
                     Vector256<float> s7 = e0 + e1;
                     // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
                     Vector256<float> loss = (max - zy) + LogOperator.Invoke(s7);
-                    CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);
+                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
                 }
             }
 
@@ -197,7 +197,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace256(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = offsets[r] + logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                 }
             }
         }
@@ -227,7 +227,7 @@ namespace CceGen.Generated
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                Unsafe.Add(ref losses, row) = (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
+                Unsafe.Add(ref losses, row) = CceVector.Loss((rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum));
             }
         }
     }

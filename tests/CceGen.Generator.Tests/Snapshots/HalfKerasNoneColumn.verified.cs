@@ -144,7 +144,7 @@ namespace CceGen.Generated
                     Vector512<float> s14 = s12 + s13;
                     // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
                     Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
-                    CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);
+                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
                 }
             }
 
@@ -183,7 +183,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace512(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = -logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
                 }
             }
         }
@@ -279,7 +279,7 @@ namespace CceGen.Generated
                     Vector256<float> s14 = s12 + s13;
                     // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
                     Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
-                    CceVector.Store(ref Unsafe.Add(ref losses, rowStart), loss);
+                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
                 }
             }
 
@@ -324,7 +324,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace256(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = -logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
                 }
             }
         }
@@ -348,7 +348,7 @@ namespace CceGen.Generated
                 }
                 float rowSum = sumLanes.Sum();
                 // -log(clip(p)[y] / sum(clip(p))).
-                Unsafe.Add(ref losses, row) = -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
+                Unsafe.Add(ref losses, row) = CceVector.Loss(-LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum));
             }
         }
     }

@@ -146,7 +146,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace512(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = offsets[r] + logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                 }
             }
         }
@@ -251,7 +251,7 @@ namespace CceGen.Generated
                 CceVector.LogInPlace256(ref logArgs);
                 for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref losses, row0 + r) = offsets[r] + logArgs[r];
+                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                 }
             }
         }
@@ -283,7 +283,7 @@ namespace CceGen.Generated
                 }
                 float rowSum = sumLanes.Sum();
                 // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                Unsafe.Add(ref losses, row) = (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
+                Unsafe.Add(ref losses, row) = CceVector.Loss((rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum));
                 float invSum = 1f / rowSum;
                 for (int j = 0; j < classCount; j++)
                 {
