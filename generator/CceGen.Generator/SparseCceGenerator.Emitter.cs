@@ -852,6 +852,8 @@ public sealed partial class SparseCceGenerator
                 {
                     w.Line($"Vector{width.Bits}<int> label = CceColumns.Labels{width.Bits}(ref labels, rowStart, {LabelStrideExpr(spec)}, {classCount}, \"{spec.Name(ParameterRole.Labels)}\");");
                     w.Line($"ref {PredictionTypeName(spec, global: false)} x = ref Unsafe.Add(ref predictions, (nint)rowStart * {stride});");
+                    w.Line($"CceColumns.PrefetchGroup(ref x, {Int(rows)}, {stride}); // the group {Int(rows * 4)} rows ahead (gathers do not train the prefetchers)");
+
                     // (With C at run time, columns >= classCount are filled: -inf for logits; Keras zeroes them after clipping.)
                     string fill = spec.Input == InputKind.Logits ? "negInf" : $"{st}<float>.Zero";
                     if (spec.Predictions == PredictionType.Half)

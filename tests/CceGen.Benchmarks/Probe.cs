@@ -22,11 +22,16 @@ public static class Probe
     private static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Runs the probe; returns 0.</summary>
-    public static int Run(string mode)
+    public static int Run(string mode, string[] args)
     {
         bool l2 = mode == "l2";
         Console.WriteLine($"CceGen probe ({(l2 ? "L2-resident buffers" : "DRAM: rotation through ~1 GiB")}), {Rounds} interleaved rounds of >= {BatchTime.TotalMilliseconds} ms per method; median ns per element of y_pred");
         string[] shapes = { "32x10", "1048576x10", "131072x100", "16384x1000", "512x32000", "128x128000" };
+        if (args.Length > 0)
+        {
+            shapes = shapes.Where(args.Contains).ToArray(); // e.g. --probe dram 1048576x10
+        }
+
         foreach (string text in shapes)
         {
             var full = Shape.Parse(text);

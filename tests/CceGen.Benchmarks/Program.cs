@@ -14,7 +14,7 @@ internal static class Program
 
           --quick [substring]     smoke mode: every benchmark method once on tiny shapes, results checked against
                                   the naive loop (1e-4 relative); exit code 1 on any disagreement
-          --probe [dram|l2]       diagnostic: float32 logits kernels and baselines timed interleaved (robust
+          --probe [dram|l2] [shape...] diagnostic: float32 logits kernels and baselines timed interleaved (robust
                                   ratios on a noisy machine); l2 = buffers of ~256 KiB (compute cost only)
           --report [pytorch.json] rebuild the ratio tables from BenchmarkDotNet.Artifacts/results/*-report-full.json
                                   (and the PyTorch results, if given or found next to the artifacts)
@@ -40,7 +40,7 @@ internal static class Program
 
         if (args.Length > 0 && args[0] == "--probe")
         {
-            return Probe.Run(args.Length > 1 ? args[1] : "dram");
+            return Probe.Run(args.Length > 1 ? args[1] : "dram", args.Skip(2).ToArray());
         }
 
         if (args.Length > 0 && args[0] == "--report")

@@ -9,6 +9,23 @@ namespace CceGen.Runtime.Tests;
 /// <summary>CceColumns: gathers address exactly the rows' elements; labels are checked in row order.</summary>
 public class ColumnsTests
 {
+    // The column path asks for the lines of the group 4 groups ahead, past the end of the buffer near the end of a call.
+    // Prefetches never fault: unmapped addresses (near null, and 4 x 16 rows of the largest stride past it) are harmless.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(17)]
+    [InlineData(CceColumns.MaxRowStride)]
+    public void PrefetchGroup_NeverFaults_OnUnmappedAddresses(int stride)
+    {
+        CceColumns.PrefetchGroup(ref System.Runtime.CompilerServices.Unsafe.NullRef<float>(), 16, stride);
+        CceColumns.PrefetchGroup(ref System.Runtime.CompilerServices.Unsafe.NullRef<float>(), 8, stride);
+        CceColumns.PrefetchGroup(ref System.Runtime.CompilerServices.Unsafe.NullRef<Half>(), 16, stride);
+        var rows = new float[16 * Math.Min(stride, 17)];
+        CceColumns.PrefetchGroup(ref rows[0], 16, stride);
+        Assert.All(rows, v => Assert.Equal(0f, v)); // hints only: nothing is written
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(10)]

@@ -21,6 +21,58 @@ public static class CceColumns
     /// <summary>Largest row stride whose 16-row offsets (15 x stride + 15) fit the gathers' 32-bit indices.</summary>
     public const int MaxRowStride = (int.MaxValue / 16) - 1;
 
+    /// <summary>How many groups of rows ahead <see cref="PrefetchGroup(ref float, int, nint)"/> asks for.</summary>
+    /// <remarks>
+    /// The gathers of a column group do not train the hardware prefetchers as a stream of loads does. On an AMD EPYC
+    /// (Zen 4) the C = 10 column path ran at 1.38 ns/elem from DRAM and 0.92 in L2; asking for the group 2, 4 or 8 groups
+    /// ahead brought it to 0.97-1.00 (probe, interleaved). 4 is the middle of that flat range.
+    /// </remarks>
+    public const int PrefetchGroups = 4;
+
+    /// <summary>
+    /// Asks for the cache lines of the group of <paramref name="rows"/> rows that starts <see cref="PrefetchGroups"/>
+    /// groups after <paramref name="group"/>: every line of a dense group, or the first and last line of each row's 16
+    /// floats when the rows are further apart. Hints only: they never fault, so lines past the buffer are harmless.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void PrefetchGroup(ref float group, int rows, nint rowStride) =>
+        PrefetchGroup((byte*)Unsafe.AsPointer(ref group), rows, rowStride * sizeof(float), 16 * sizeof(float));
+
+    /// <summary>As <see cref="PrefetchGroup(ref float, int, nint)"/> for rows of halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void PrefetchGroup(ref Half group, int rows, nint rowStride) =>
+        PrefetchGroup((byte*)Unsafe.AsPointer(ref group), rows, rowStride * sizeof(ushort), 16 * sizeof(ushort));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchGroup(byte* group, int rows, nint rowBytes, nint usedBytes)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        byte* ahead = group + (PrefetchGroups * rows * rowBytes);
+        if (rowBytes <= usedBytes)
+        {
+            // Dense: the group is one run of rows * rowBytes bytes.
+            nint bytes = rows * rowBytes;
+            for (nint b = 0; b < bytes; b += 64)
+            {
+                Sse.Prefetch0(ahead + b);
+            }
+
+            Sse.Prefetch0(ahead + bytes - 1);
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                Sse.Prefetch0(ahead + (r * rowBytes));
+                Sse.Prefetch0(ahead + (r * rowBytes) + usedBytes - 1);
+            }
+        }
+    }
+
     /// <summary>0, stride, 2 x stride, ... for 16 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> RowOffsets512(int rowStride) => Vector512<int>.Indices * rowStride;

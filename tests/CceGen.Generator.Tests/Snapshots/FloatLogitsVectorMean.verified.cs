@@ -74,6 +74,7 @@ namespace CceGen.Generated
                 {
                     Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
                     ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
                     Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
                     Vector512<float> z1 = 1 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
                     Vector512<float> z2 = 2 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;
@@ -223,6 +224,7 @@ namespace CceGen.Generated
                 {
                     Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
                     ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
                     Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
                     Vector256<float> z1 = 1 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
                     Vector256<float> z2 = 2 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;

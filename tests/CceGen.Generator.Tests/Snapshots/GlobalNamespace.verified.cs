@@ -67,6 +67,7 @@ namespace CceGen.Generated
                 {
                     Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
                     ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    CceColumns.PrefetchGroup(ref x, 16, RowStride); // the group 64 rows ahead (gathers do not train the prefetchers)
                     Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
                     Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
                     Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
@@ -141,6 +142,7 @@ namespace CceGen.Generated
                 {
                     Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
                     ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    CceColumns.PrefetchGroup(ref x, 8, RowStride); // the group 32 rows ahead (gathers do not train the prefetchers)
                     Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
                     Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
                     Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);

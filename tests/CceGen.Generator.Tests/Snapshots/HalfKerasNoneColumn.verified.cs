@@ -67,6 +67,7 @@ namespace CceGen.Generated
                 {
                     Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
                     ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
                     // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly; for an odd classCount the
                     // last column is the second half of the pair that starts one column earlier, so no gather passes a row.
                     Vector512<uint> h0 = CceColumns.GatherPairs512(ref x, rowOffsets); // classCount >= 2
@@ -202,6 +203,7 @@ namespace CceGen.Generated
                 {
                     Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
                     ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                    CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
                     // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly; for an odd classCount the
                     // last column is the second half of the pair that starts one column earlier, so no gather passes a row.
                     Vector256<uint> h0 = CceColumns.GatherPairs256(ref x, rowOffsets); // classCount >= 2

@@ -78,6 +78,7 @@ namespace CceGen.Generated
                 {
                     Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
                     ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    CceColumns.PrefetchGroup(ref x, 16, RowStride); // the group 64 rows ahead (gathers do not train the prefetchers)
                     // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly.
                     Vector512<uint> h0 = CceColumns.GatherPairs512(ref x, rowOffsets); // columns 0 and 1
                     Vector512<float> z0 = CceColumns.WidenLow(h0);
@@ -201,6 +202,7 @@ namespace CceGen.Generated
                 {
                     Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
                     ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                    CceColumns.PrefetchGroup(ref x, 8, RowStride); // the group 32 rows ahead (gathers do not train the prefetchers)
                     // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly.
                     Vector256<uint> h0 = CceColumns.GatherPairs256(ref x, rowOffsets); // columns 0 and 1
                     Vector256<float> z0 = CceColumns.WidenLow(h0);
