@@ -672,10 +672,25 @@ public sealed partial class SparseCceGenerator
                         w.Line(spec.Input == InputKind.PyTorchProbabilities
                             ? "CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs"
                             : $"CceVector.LogInPlace{batchedLogs.Bits}(ref logArgs);");
-                        using (w.Block("for (int r = 0; r < rows; r++)"))
+                        string loss = spec.Input == InputKind.Logits ? "offsets[r] + logArgs[r]" : "-logArgs[r]";
+                        if (spec.Reduction == ReductionKind.None)
                         {
-                            string loss = spec.Input == InputKind.Logits ? "offsets[r] + logArgs[r]" : "-logArgs[r]";
-                            w.Line(spec.Reduction == ReductionKind.None ? $"Unsafe.Add(ref losses, row0 + r) = CceVector.Loss({loss});" : $"total += {loss};");
+                            using (w.Block("for (int r = 0; r < rows; r++)"))
+                            {
+                                w.Line($"Unsafe.Add(ref losses, row0 + r) = CceVector.Loss({loss});");
+                            }
+                        }
+                        else
+                        {
+                            // The same adds in the same order, on a copy of the running total that lives only in this loop:
+                            // 'total' is live across the label check's throw call, so the JIT keeps it on the stack.
+                            w.Line("double groupTotal = total;");
+                            using (w.Block("for (int r = 0; r < rows; r++)"))
+                            {
+                                w.Line($"groupTotal += {loss};");
+                            }
+
+                            w.Line("total = groupTotal;");
                         }
                     }
                 }

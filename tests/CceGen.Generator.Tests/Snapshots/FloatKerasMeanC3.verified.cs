@@ -119,10 +119,12 @@ namespace CceGen.Generated
                     logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
                 }
                 CceVector.LogInPlace512(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += -logArgs[r];
+                    groupTotal += -logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }
@@ -185,10 +187,12 @@ namespace CceGen.Generated
                     logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
                 }
                 CceVector.LogInPlace256(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += -logArgs[r];
+                    groupTotal += -logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }

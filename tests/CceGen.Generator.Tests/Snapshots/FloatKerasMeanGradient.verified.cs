@@ -114,10 +114,12 @@ namespace CceGen.Generated
                     }
                 }
                 CceVector.LogInPlace512(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += -logArgs[r];
+                    groupTotal += -logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }
@@ -180,10 +182,12 @@ namespace CceGen.Generated
                     }
                 }
                 CceVector.LogInPlace256(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += -logArgs[r];
+                    groupTotal += -logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }

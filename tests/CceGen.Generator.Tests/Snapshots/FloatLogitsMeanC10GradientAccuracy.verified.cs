@@ -114,10 +114,12 @@ namespace CceGen.Generated
                     }
                 }
                 CceVector.LogInPlace512(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }
@@ -173,10 +175,12 @@ namespace CceGen.Generated
                     }
                 }
                 CceVector.LogInPlace256(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }

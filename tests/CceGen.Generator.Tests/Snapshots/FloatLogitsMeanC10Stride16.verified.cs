@@ -163,10 +163,12 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
                 }
                 CceVector.LogInPlace512(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }
@@ -275,10 +277,12 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
                 }
                 CceVector.LogInPlace256(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }

@@ -202,10 +202,12 @@ namespace CceGen.Generated
                     }
                 }
                 CceVector.LogInPlace512(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             CceVector.StreamFence(stream);
             return total;
@@ -340,10 +342,12 @@ namespace CceGen.Generated
                     }
                 }
                 CceVector.LogInPlace256(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             CceVector.StreamFence(stream);
             return total;

@@ -126,10 +126,12 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
                 }
                 CceVector.LogInPlace512(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }
@@ -211,10 +213,12 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
                 }
                 CceVector.LogInPlace256(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }

@@ -79,10 +79,12 @@ namespace CceGen.Generated
                     logArgs[r] = CceVector.Element(ref x, (nint)label);
                 }
                 CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += -logArgs[r];
+                    groupTotal += -logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }

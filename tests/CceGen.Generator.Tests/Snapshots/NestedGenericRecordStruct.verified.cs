@@ -144,10 +144,12 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
                 }
                 CceVector.LogInPlace512(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }
@@ -232,10 +234,12 @@ namespace CceGen.Generated
                     logArgs[r] = rowSum;
                 }
                 CceVector.LogInPlace256(ref logArgs);
+                double groupTotal = total;
                 for (int r = 0; r < rows; r++)
                 {
-                    total += offsets[r] + logArgs[r];
+                    groupTotal += offsets[r] + logArgs[r];
                 }
+                total = groupTotal;
             }
             return total;
         }
