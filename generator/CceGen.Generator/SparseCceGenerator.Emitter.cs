@@ -732,7 +732,8 @@ public sealed partial class SparseCceGenerator
                         w.Line("CceVector.StoreElement(ref g, j, 0f);");
                     }
 
-                    w.Line("CceVector.StoreElement(ref g, (nint)label, -rowScale / CceVector.Element(ref x, (nint)label));");
+                    w.Line("float labelGradient = -rowScale / CceVector.Element(ref x, (nint)label);");
+                    w.Line("CceVector.StoreElement(ref g, (nint)label, float.IsNaN(labelGradient) ? float.NaN : labelGradient); // every NaN as float.NaN");
                 }
 
                 EmitAccuracy(w, spec, $"CceRow.Max(ref x, {ClassCountExpr(spec)})");
@@ -1144,6 +1145,8 @@ public sealed partial class SparseCceGenerator
                             ? $"CceVector.Store({Ref(reg.Offset, "g")}, {value});"
                             : $"CceVector.StorePartial({Ref(reg.Offset, "g")}, {value}, {Int(reg.Count)});");
                     }
+
+                    EmitGradientNaNs(w, spec);
                 }
 
                 EmitAccuracy(w, spec, "rowMax");
@@ -1354,6 +1357,7 @@ public sealed partial class SparseCceGenerator
                             w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.{width.Partial}(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot{width.Bits}((nint)label - j)) * vscale, count);");
                         }
 
+                        EmitGradientNaNs(w, spec);
                         EmitAccuracy(w, spec, "rowMax");
                         return;
                     }
@@ -1375,6 +1379,8 @@ public sealed partial class SparseCceGenerator
                         w.Line($"int count = Math.Min({c} - j, {Int(width.Lanes)});");
                         w.Line($"CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.{width.Partial}(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot{width.Bits}((nint)label - j)) * vscale, count);");
                     }
+
+                    EmitGradientNaNs(w, spec);
                 }
 
                 EmitAccuracy(w, spec, "rowMax");
@@ -1474,6 +1480,8 @@ public sealed partial class SparseCceGenerator
                         {
                             w.Line("CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);");
                         }
+
+                        EmitGradientNaNs(w, spec);
                     }
 
                     EmitAccuracy(w, spec, "rowMax");
@@ -1539,6 +1547,22 @@ public sealed partial class SparseCceGenerator
                 w.Line("float p = CceVector.Element(ref x, k);");
                 w.Line("float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;");
                 w.Line("CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN");
+            }
+
+            EmitGradientNaNs(w, spec);
+        }
+
+        /// <summary>
+        /// Every NaN in a gradient row as float.NaN, as the losses are stored: which NaN an operation returns depends on
+        /// the operand order, which differs between paths. Only rows whose sum or scale is not finite can hold one, so
+        /// the check is one multiply and compare per row.
+        /// </summary>
+        private static void EmitGradientNaNs(SourceWriter w, KernelSpec spec)
+        {
+            w.Line("// Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.");
+            using (w.Block("if (CceRow.GradientMayHoldNaN(rowSum, rowScale))"))
+            {
+                w.Line($"CceRow.CanonicalizeNaNs(ref g, {ClassCountExpr(spec)});");
             }
         }
 

@@ -353,6 +353,119 @@ public class GradientAccuracyTests
         }
     }
 
+    /// <summary>
+    /// Rows with NaN (several payloads and signs), infinite and huge inputs, and infinite or NaN upstream gradients: the
+    /// loss(es), gradient and count are the same bits on every path, and every NaN among them is float.NaN (which NaN
+    /// an operation returns depends on its operand order, which differs between paths). Every kind of gradient row:
+    /// registers (C = 10), the loop row (run-time C up to 1000, float16 input), the streamed row (a 4 MiB gradient),
+    /// float16 gradients with an upstream, and both probability semantics.
+    /// </summary>
+    [Fact]
+    public void NonfiniteRows_GiveTheSameBitsOnEveryPath_AndEveryNaNIsFloatNaN()
+    {
+        var rng = new Random(61);
+        float[] nasty =
+        {
+            float.NaN, -float.NaN, BitConverter.Int32BitsToSingle(0x7FC0_1234), BitConverter.Int32BitsToSingle(unchecked((int)0xFFA0_0001)),
+            float.PositiveInfinity, float.NegativeInfinity, 3e38f, -3e38f, 0f, 1f,
+        };
+
+        float[] Nasty(int batch, int c, bool probabilities)
+        {
+            float[] v = probabilities
+                ? Enumerable.Range(0, batch * c).Select(_ => (float)rng.NextDouble() / c).ToArray()
+                : RandomLogits(rng, batch * c, 10);
+            for (int r = 0; r < batch; r++)
+            {
+                if (rng.Next(3) == 0)
+                {
+                    v[r * c + rng.Next(c)] = nasty[rng.Next(nasty.Length)];
+                }
+
+                if (!probabilities && rng.Next(12) == 0)
+                {
+                    v.AsSpan(r * c, c).Fill(float.NegativeInfinity); // a row of -inf logits: its sum is NaN
+                }
+            }
+
+            v[0] = BitConverter.Int32BitsToSingle(0x7FC0_1234); // row 0 always holds a NaN (at the label when it is 0)
+            return v;
+        }
+
+        int[] Labels(int batch, int c) => Enumerable.Range(0, batch).Select(_ => rng.Next(c)).ToArray();
+
+        void Check(string what, Func<(float[] Losses, float[] Grad, int Correct)> run)
+        {
+            var results = new List<(CpuPath Path, float[] Losses, float[] Grad, int Correct)>();
+            foreach (CpuPath path in CpuDispatch.SupportedPaths)
+            {
+                using var _ = CpuDispatch.Force(path);
+                var (losses, grad, correct) = run();
+                results.Add((path, losses, grad, correct));
+            }
+
+            foreach (var r in results)
+            {
+                int at = Array.FindIndex(r.Grad, v => float.IsNaN(v) && BitConverter.SingleToInt32Bits(v) != BitConverter.SingleToInt32Bits(float.NaN));
+                Assert.True(at < 0, $"{what}, {r.Path}: gradient element {at} is NaN 0x{(at < 0 ? 0 : BitConverter.SingleToUInt32Bits(r.Grad[at])):X8}, not float.NaN");
+                Assert.True(r.Losses.All(v => !float.IsNaN(v) || BitConverter.SingleToInt32Bits(v) == BitConverter.SingleToInt32Bits(float.NaN)), $"{what}, {r.Path}: a NaN loss is not float.NaN");
+                Assert.True(r.Grad.Any(float.IsNaN), $"{what}: no NaN gradient at all, so the test proves nothing");
+                Assert.Equal(results[0].Losses.Select(BitConverter.SingleToInt32Bits), r.Losses.Select(BitConverter.SingleToInt32Bits));
+                Assert.Equal(results[0].Correct, r.Correct);
+                Assert.True(results[0].Grad.Select(BitConverter.SingleToInt32Bits).SequenceEqual(r.Grad.Select(BitConverter.SingleToInt32Bits)), $"{what}: {r.Path} gradient bits differ from {results[0].Path}");
+            }
+        }
+
+        for (int trial = 0; trial < 4; trial++)
+        {
+            const int batch = 37;
+            {
+                float[] z = Nasty(batch, 10, probabilities: false);
+                int[] y = Labels(batch, 10);
+                y[0] = 0;
+                Check("C = 10 registers", () => { var g = new float[z.Length]; float l = GradientKernels.LogitsMeanC10(z, y, g, out int k); return (new[] { l }, g, k); });
+                Half[] zh = z.Select(v => (Half)v).ToArray();
+                Check("C = 10 float16", () => { var g = new float[z.Length]; float l = GradientKernels.LogitsMeanC10Half(zh, y, g, out int k); return (new[] { l }, g, k); });
+            }
+
+            {
+                Half[] zh = Nasty(batch, 33, probabilities: false).Select(v => (Half)v).ToArray();
+                int[] y = Labels(batch, 33);
+                Check("C = 33 float16", () => { var g = new float[zh.Length]; float l = GradientKernels.LogitsMeanC33Half(zh, y, g, out int k); return (new[] { l }, g, k); });
+            }
+
+            foreach (int c in new[] { 3, 16, 17, 100, 1000 })
+            {
+                float[] z = Nasty(batch, c, probabilities: false);
+                int[] y = Labels(batch, c);
+                y[0] = 0; // the PyTorch semantics read only p[label]
+                Check($"run-time C = {c}", () => { var g = new float[z.Length]; float l = GradientKernels.LogitsSumStrided(z, c, c, y, g, out int k); return (new[] { l }, g, k); });
+
+                long[] yl = y.Select(v => (long)v).ToArray();
+                float[] up = Enumerable.Range(0, batch).Select(_ => rng.Next(6) switch { 0 => float.PositiveInfinity, 1 => float.NaN, 2 => 0f, _ => (float)rng.NextDouble() }).ToArray();
+                Check($"float16 gradient with an upstream, C = {c}", () =>
+                {
+                    var losses = new float[batch];
+                    var gh = new Half[z.Length];
+                    GradientKernels.LogitsNoneUpstreamHalfGrad(z, c, yl, losses, gh, up, out int k);
+                    return (losses, gh.Select(v => (float)v).ToArray(), k);
+                });
+
+                float[] p = Nasty(batch, c, probabilities: true);
+                Check($"PyTorch probabilities, C = {c}", () => { var g = new float[p.Length]; float l = GradientKernels.TorchMean(p, c, y, g, out int k); return (new[] { l }, g, k); });
+                Check($"Keras probabilities, C = {c}", () => { var g = new float[p.Length]; float l = GradientKernels.KerasMean(p, c, y, g, out int k); return (new[] { l }, g, k); });
+            }
+        }
+
+        {
+            const int c = 1024, batch = 1100; // 4.3 MiB of gradient: streamed with non-temporal stores
+            Assert.True(CceVector.StreamGradient((long)c * batch) || !System.Runtime.Intrinsics.X86.Sse.IsSupported);
+            float[] z = Nasty(batch, c, probabilities: false);
+            int[] y = Labels(batch, c);
+            Check("streamed gradient, C = 1024", () => { var g = new float[z.Length]; float l = GradientKernels.LogitsSumStrided(z, c, c, y, g, out int k); return (new[] { l }, g, k); });
+        }
+    }
+
     [Fact]
     public void GradientSpanTooShortThrows()
     {

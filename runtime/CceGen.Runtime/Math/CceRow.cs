@@ -90,4 +90,45 @@ public static class CceRow
 
         return max;
     }
+
+    /// <summary>
+    /// Whether a gradient row may hold a NaN: only when the row's sum is NaN (a NaN or +inf input, or a row of -inf
+    /// logits) or its scale is not finite (an infinite upstream times a zero softmax term). The product is the one test:
+    /// a number sum is positive (at least 1 for logits, C * 1e-7 for clipped probabilities), so the product is NaN or
+    /// infinite in both cases; a huge finite scale that overflows it only costs a needless scan.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool GradientMayHoldNaN(float rowSum, float rowScale) => !float.IsFinite(rowSum * rowScale);
+
+    /// <summary>
+    /// Rewrites every NaN among the first <paramref name="count"/> gradient elements as <see cref="float.NaN"/>, as the
+    /// losses are stored (<see cref="CceVector.Loss(float)"/>): which NaN an operation returns depends on its operand
+    /// order, which differs between paths. Called only for rows where <see cref="GradientMayHoldNaN"/> is true.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void CanonicalizeNaNs(ref float gradient, int count)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            ref float v = ref Unsafe.Add(ref gradient, j);
+            if (float.IsNaN(v))
+            {
+                v = float.NaN;
+            }
+        }
+    }
+
+    /// <inheritdoc cref="CanonicalizeNaNs(ref float, int)"/>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void CanonicalizeNaNs(ref Half gradient, int count)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            ref Half v = ref Unsafe.Add(ref gradient, j);
+            if (Half.IsNaN(v))
+            {
+                v = (Half)float.NaN;
+            }
+        }
+    }
 }

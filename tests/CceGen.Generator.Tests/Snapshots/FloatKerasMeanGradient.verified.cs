@@ -112,6 +112,11 @@ namespace CceGen.Generated
                         float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
                         CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
                     }
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, classCount);
+                    }
                 }
                 CceVector.LogInPlace512(ref logArgs);
                 double groupTotal = total;
@@ -180,6 +185,11 @@ namespace CceGen.Generated
                         float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
                         CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
                     }
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, classCount);
+                    }
                 }
                 CceVector.LogInPlace256(ref logArgs);
                 double groupTotal = total;
@@ -224,6 +234,11 @@ namespace CceGen.Generated
                     float p = CceVector.Element(ref x, k);
                     float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
                     CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
+                }
+                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                {
+                    CceRow.CanonicalizeNaNs(ref g, classCount);
                 }
             }
             return total;

@@ -106,6 +106,11 @@ namespace CceGen.Generated
                     Vector512<float> vinv = Vector512.Create(1f / rowSum);
                     Vector512<float> vscale = Vector512.Create(rowScale);
                     CceVector.StorePartial(ref g, (e0 * vinv - CceVector.OneHot512((nint)label - 0)) * vscale, 10);
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, C);
+                    }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -167,6 +172,11 @@ namespace CceGen.Generated
                     Vector256<float> vscale = Vector256.Create(rowScale);
                     CceVector.Store(ref g, (e0Lo * vinv - CceVector.OneHot256((nint)label - 0)) * vscale);
                     CceVector.StorePartial(ref Unsafe.Add(ref g, 8), (e0Hi * vinv - CceVector.OneHot256((nint)label - 8)) * vscale, 2);
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, C);
+                    }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -218,6 +228,11 @@ namespace CceGen.Generated
                 for (int j = 0; j < C; j++)
                 {
                     CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
+                }
+                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                {
+                    CceRow.CanonicalizeNaNs(ref g, C);
                 }
                 // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                 // a row whose loss is NaN (a NaN or +inf logit) never counts.

@@ -194,6 +194,11 @@ namespace CceGen.Generated
                         int count = classCount - j;
                         CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial512(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
                     }
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, classCount);
+                    }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -334,6 +339,11 @@ namespace CceGen.Generated
                         int count = classCount - j;
                         CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial256(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
                     }
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, classCount);
+                    }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -386,6 +396,11 @@ namespace CceGen.Generated
                 for (int j = 0; j < classCount; j++)
                 {
                     CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
+                }
+                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                {
+                    CceRow.CanonicalizeNaNs(ref g, classCount);
                 }
                 // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                 // a row whose loss is NaN (a NaN or +inf logit) never counts.

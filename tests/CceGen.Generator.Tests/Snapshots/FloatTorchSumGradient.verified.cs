@@ -88,7 +88,8 @@ namespace CceGen.Generated
                     {
                         CceVector.StoreElement(ref g, j, 0f);
                     }
-                    CceVector.StoreElement(ref g, (nint)label, -rowScale / CceVector.Element(ref x, (nint)label));
+                    float labelGradient = -rowScale / CceVector.Element(ref x, (nint)label);
+                    CceVector.StoreElement(ref g, (nint)label, float.IsNaN(labelGradient) ? float.NaN : labelGradient); // every NaN as float.NaN
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row holding a NaN never counts (its maximum is NaN).
                     if (CceRow.IsFirstMax(ref x, (nint)label, CceRow.Max(ref x, C)))

@@ -136,6 +136,11 @@ namespace CceGen.Generated
                         int count = Math.Min(classCount - j, 16);
                         CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
                     }
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, classCount);
+                    }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -241,6 +246,11 @@ namespace CceGen.Generated
                         int count = Math.Min(classCount - j, 8);
                         CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
                     }
+                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                    {
+                        CceRow.CanonicalizeNaNs(ref g, classCount);
+                    }
                     // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                     // a row whose loss is NaN (a NaN or +inf logit) never counts.
                     if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
@@ -288,6 +298,11 @@ namespace CceGen.Generated
                 for (int j = 0; j < classCount; j++)
                 {
                     CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
+                }
+                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                {
+                    CceRow.CanonicalizeNaNs(ref g, classCount);
                 }
                 // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
                 // a row whose loss is NaN (a NaN or +inf logit) never counts.
