@@ -800,9 +800,8 @@ public sealed partial class SparseCceGenerator
 
         /// <summary>
         /// Kernels that process whole groups of rows column-wise: logits or Keras probabilities, float32 or float16 (C of
-        /// at least 2: halves are read in pairs), with a compile-time C of at most 16. With a gradient or accuracy output
-        /// only logits with a compile-time C do (the group's max and sum feed a per-row gradient pass, see
-        /// <see cref="EmitColumnGradient"/>); Keras and run-time C keep those outputs on the per-row code.
+        /// at least 2: halves are read in pairs), with a compile-time C of at most 16 and only loss outputs (the gradient
+        /// and accuracy outputs stay on the per-row code).
         /// </summary>
         /// <remarks>
         /// Kernels with C at run time take the column path too when the call's C is at most 16 (at least 2 for float16;
@@ -812,7 +811,7 @@ public sealed partial class SparseCceGenerator
         private static bool UsesColumns(KernelSpec spec) =>
             (spec.Input == InputKind.Logits || spec.Input == InputKind.KerasProbabilities) &&
             (!spec.HasFixedClassCount || spec.ClassCount <= 16 && (spec.Predictions == PredictionType.Single || spec.ClassCount >= 2)) &&
-            (!spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) || spec.Input == InputKind.Logits && spec.HasFixedClassCount) &&
+            !spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) &&
             (spec.FixedRowStride == 0 || spec.FixedRowStride <= int.MaxValue / 16 - 1);
 
         /// <summary>
@@ -861,11 +860,6 @@ public sealed partial class SparseCceGenerator
                 if (spec.Input == InputKind.Logits)
                 {
                     w.Line($"{v} negInf = {st}.Create(float.NegativeInfinity);");
-                }
-
-                if (spec.Has(ParameterRole.Gradient))
-                {
-                    w.Line("CceScalarLanes groupMax = default, groupSum = default; // the group's row maxima and sums, for the gradient pass");
                 }
 
                 string classCount = ClassCountExpr(spec);
@@ -953,34 +947,11 @@ public sealed partial class SparseCceGenerator
                     }
 
                     string sum = CanonicalFold(Enumerable.Range(0, 16).Select(i => i < c ? $"e{i}" : null).ToArray(), Add);
-                    if (spec.Has(ParameterRole.Gradient) || spec.Has(ParameterRole.Correct))
-                    {
-                        w.Line($"{v} sum = {sum};");
-                        sum = "sum";
-                    }
-
                     w.Line("// (max - z[y]) + log(sum), as the per-row code; one vector log for the group.");
                     w.Line($"{v} loss = (max - zy) + LogOperator.Invoke({sum});");
                     w.Line(spec.Reduction == ReductionKind.None
                         ? "CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);"
                         : "total = CceColumns.AddInRowOrder(total, loss);");
-                    if (spec.Has(ParameterRole.Correct))
-                    {
-                        w.Line("// Accuracy, as the per-row code: the first column equal to the row max (columns from last to first, each equal");
-                        w.Line("// one taking over) must be the label, and the sum a number (a row whose loss is NaN never counts).");
-                        w.Line($"Vector{width.Bits}<int> firstMax = {st}.Create({Int(c)});");
-                        for (int j = c - 1; j >= 0; j--)
-                        {
-                            w.Line($"firstMax = {st}.ConditionalSelect({st}.Equals(z{j}, max).AsInt32(), {st}.Create({Int(j)}), firstMax);");
-                        }
-
-                        w.Line("correct += CceColumns.CountCorrect(firstMax, label, sum);");
-                    }
-
-                    if (spec.Has(ParameterRole.Gradient))
-                    {
-                        EmitColumnGradient(w, spec, width);
-                    }
                 }
             };
             using (guard.Length == 0 ? w.Block() : w.Block(guard))
@@ -989,45 +960,6 @@ public sealed partial class SparseCceGenerator
             }
 
             w.Line();
-        }
-
-        /// <summary>
-        /// The gradient of a column group, row by row: the rows were just gathered, so they are in L1; each is loaded
-        /// into registers again and gets exactly the per-row code's operations with the group's max and sum.
-        /// </summary>
-        private static void EmitColumnGradient(SourceWriter w, KernelSpec spec, VectorWidth width)
-        {
-            string v = width.Type;
-            string stride = RowStrideExpr(spec);
-            w.Line("// Gradient, row by row from the group's max and sum (the rows are in L1 now), with the per-row code's operations:");
-            w.Line("// (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).");
-            w.Line("max.StoreUnsafe(ref groupMax[0]);");
-            w.Line("sum.StoreUnsafe(ref groupSum[0]);");
-            using (w.Block($"for (int r = 0; r < {Int(width.Lanes)}; r++)"))
-            {
-                w.Line("int row = rowStart + r;");
-                w.Line($"ref {PredictionTypeName(spec, global: false)} xr = ref Unsafe.Add(ref x, (nint)r * {stride});");
-                w.Line($"ref {GradientTypeName(spec, global: false)} g = ref Unsafe.Add(ref gradient, (nint)row * {stride});");
-                string labelIndex = spec.Has(ParameterRole.LabelStride) ? "(nint)row * labelStride" : "row";
-                w.Line($"nint rowLabel = (nint)Unsafe.Add(ref labels, {labelIndex}); // checked by the group's label read");
-                w.Line(spec.Has(ParameterRole.Upstream) ? "float rowScale = Unsafe.Add(ref upstream, row);" : "float rowScale = scale;");
-                w.Line("float rowSum = groupSum[r];");
-                w.Line($"{v} vmax = {width.Static}.Create(groupMax[r]);");
-                w.Line($"{v} vinv = {width.Static}.Create(1f / rowSum);");
-                w.Line($"{v} vscale = {width.Static}.Create(rowScale);");
-                foreach (RowRegister reg in Registers(spec.ClassCount, width))
-                {
-                    string load = reg.Count == width.Lanes
-                        ? $"CceVector.{width.Load}({Ref(reg.Offset, "xr")})"
-                        : $"CceVector.{width.Partial}({Ref(reg.Offset, "xr")}, {Int(reg.Count)}, float.NegativeInfinity)";
-                    string value = $"(ExpOperator.InvokeNonPositive({load} - vmax) * vinv - CceVector.OneHot{width.Bits}(rowLabel - {Int(reg.Offset)})) * vscale";
-                    w.Line(reg.Count == width.Lanes
-                        ? $"CceVector.Store({Ref(reg.Offset, "g")}, {value});"
-                        : $"CceVector.StorePartial({Ref(reg.Offset, "g")}, {value}, {Int(reg.Count)});");
-                }
-
-                EmitGradientNaNs(w, spec);
-            }
         }
 
         /// <summary>

@@ -1,6 +1,5 @@
 using System;
 using System.ComponentModel;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -222,19 +221,6 @@ public static class CceColumns
         total += Unsafe.Add(ref d, 15);
         return total;
     }
-
-    /// <summary>
-    /// The number of rows of a group that count as correct: the first column holding the row max is the label, and
-    /// the row's sum is a number (a row whose loss is NaN never counts), as <see cref="CceRow.IsFirstMax(ref float, nint, float)"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int CountCorrect(Vector512<int> firstMax, Vector512<int> label, Vector512<float> sum) =>
-        BitOperations.PopCount((Vector512.Equals(firstMax, label) & Vector512.Equals(sum, sum).AsInt32()).ExtractMostSignificantBits());
-
-    /// <inheritdoc cref="CountCorrect(Vector512{int}, Vector512{int}, Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int CountCorrect(Vector256<int> firstMax, Vector256<int> label, Vector256<float> sum) =>
-        BitOperations.PopCount((Vector256.Equals(firstMax, label) & Vector256.Equals(sum, sum).AsInt32()).ExtractMostSignificantBits());
 
     /// <summary>total + v[0] + ... + v[7] in lane (row) order, in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
