@@ -174,6 +174,7 @@ public sealed partial class SparseCceGenerator
 
             string returnType = spec.Reduction == ReductionKind.None ? "void" : "float";
             using (w.Block($"public static {returnType} Run({string.Join(", ", runParams)})"))
+            using (w.Block("unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around"))
             {
                 w.Line("// Shapes are checked once, before any element is read; the batch size B must agree between");
                 w.Line("// the predictions and the labels, so no path can read outside the spans.");
@@ -451,6 +452,7 @@ public sealed partial class SparseCceGenerator
 
                 w.Line();
                 using (w.Block("public static double ComputeRows(ref Blocks b, int rowStart, int rowEnd)"))
+                using (w.Block("unchecked"))
                 {
                     string argList = PathArguments(spec, name => name switch
                     {
@@ -631,6 +633,7 @@ public sealed partial class SparseCceGenerator
         private static void EmitPathBody(SourceWriter w, KernelSpec spec, string name, System.Action rowBody, VectorWidth? batchedLogs = null, System.Action? prelude = null, System.Action? epilogue = null)
         {
             using (w.Block(PathSignature(spec, name)))
+            using (w.Block("unchecked"))
             {
                 if (spec.Reduction != ReductionKind.None)
                 {

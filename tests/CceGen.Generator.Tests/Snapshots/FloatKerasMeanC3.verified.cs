@@ -37,139 +37,183 @@ namespace CceGen.Generated
 
         public static float Run(ReadOnlySpan<float> predictions, ReadOnlySpan<int> labels)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "probabilities");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(C);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "probabilities");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(C);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                    };
+                }
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         // C = 3 fits in 1 register(s): the row is read once and kept, no inner loop.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            // C = 3 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
-            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
+            unchecked
             {
-                Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
-                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                double total = 0;
+                // C = 3 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+                // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
                 {
-                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
-                    CceColumns.PrefetchGroup(ref x, 16, RowStride); // the group 64 rows ahead (gathers do not train the prefetchers)
-                    Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
-                    Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
-                    Vector512<float> z2 = CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets);
-                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
-                    // (lanes >= C would add +0, which changes nothing, so they are skipped).
-                    Vector512<float> c0 = ClipOperator.Invoke(z0);
-                    Vector512<float> c1 = ClipOperator.Invoke(z1);
-                    Vector512<float> c2 = ClipOperator.Invoke(z2);
-                    Vector512<float> s0 = c0 + c2;
-                    Vector512<float> s1 = s0 + c1;
-                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
-                    Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s1);
-                    total = CceColumns.AddInRowOrder(total, loss);
-                }
-            }
-
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
-                {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)C)
+                    Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
+                    for (; rowEnd - rowStart >= 16; rowStart += 16)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                        CceColumns.PrefetchGroup(ref x, 16, RowStride); // the group 64 rows ahead (gathers do not train the prefetchers)
+                        Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                        Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
+                        Vector512<float> z2 = CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets);
+                        Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                        // (lanes >= C would add +0, which changes nothing, so they are skipped).
+                        Vector512<float> c0 = ClipOperator.Invoke(z0);
+                        Vector512<float> c1 = ClipOperator.Invoke(z1);
+                        Vector512<float> c2 = ClipOperator.Invoke(z2);
+                        Vector512<float> s0 = c0 + c2;
+                        Vector512<float> s1 = s0 + c1;
+                        // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                        Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s1);
+                        total = CceColumns.AddInRowOrder(total, loss);
                     }
+                }
 
-                    // Load the row once; lanes past C are masked out of the sum after clipping.
-                    Vector512<float> v0 = CceVector.LoadPartial512(ref x, 3, 0f);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
-                    Vector512<float> sum = Vector512.ConditionalSelect(CceVector.Mask512(3), ClipOperator.Invoke(v0), Vector512<float>.Zero);
-                    float rowSum = CceVector.Sum(sum);
-                    // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
-                }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    groupTotal += -logArgs[r];
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+
+                        // Load the row once; lanes past C are masked out of the sum after clipping.
+                        Vector512<float> v0 = CceVector.LoadPartial512(ref x, 3, 0f);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
+                        Vector512<float> sum = Vector512.ConditionalSelect(CceVector.Mask512(3), ClipOperator.Invoke(v0), Vector512<float>.Zero);
+                        float rowSum = CceVector.Sum(sum);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    }
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += -logArgs[r];
+                    }
+                    total = groupTotal;
                 }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         // C = 3 fits in 1 register(s): the row is read once and kept, no inner loop.
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            // C = 3 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
-            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
+            unchecked
             {
-                Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
-                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                double total = 0;
+                // C = 3 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+                // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
                 {
-                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
-                    CceColumns.PrefetchGroup(ref x, 8, RowStride); // the group 32 rows ahead (gathers do not train the prefetchers)
-                    Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
-                    Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
-                    Vector256<float> z2 = CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets);
-                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
-                    // (lanes >= C would add +0, which changes nothing, so they are skipped).
-                    Vector256<float> c0 = ClipOperator.Invoke(z0);
-                    Vector256<float> c1 = ClipOperator.Invoke(z1);
-                    Vector256<float> c2 = ClipOperator.Invoke(z2);
-                    Vector256<float> s0 = c0 + c2;
-                    Vector256<float> s1 = s0 + c1;
-                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
-                    Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s1);
-                    total = CceColumns.AddInRowOrder(total, loss);
+                    Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
+                    for (; rowEnd - rowStart >= 8; rowStart += 8)
+                    {
+                        Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                        CceColumns.PrefetchGroup(ref x, 8, RowStride); // the group 32 rows ahead (gathers do not train the prefetchers)
+                        Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                        Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
+                        Vector256<float> z2 = CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets);
+                        Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                        // (lanes >= C would add +0, which changes nothing, so they are skipped).
+                        Vector256<float> c0 = ClipOperator.Invoke(z0);
+                        Vector256<float> c1 = ClipOperator.Invoke(z1);
+                        Vector256<float> c2 = ClipOperator.Invoke(z2);
+                        Vector256<float> s0 = c0 + c2;
+                        Vector256<float> s1 = s0 + c1;
+                        // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                        Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s1);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                    }
                 }
-            }
 
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+
+                        // Load the row once; lanes past C are masked out of the sum after clipping.
+                        Vector256<float> v0Lo = CceVector.LoadPartial256(ref x, 3, 0f);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
+                        Vector256<float> sumLo = Vector256.ConditionalSelect(CceVector.Mask256(3), ClipOperator.Invoke(v0Lo), Vector256<float>.Zero);
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += -logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)C)
@@ -177,49 +221,17 @@ namespace CceGen.Generated
                         CceThrowHelper.LabelOutOfRange("labels", row, label, C);
                     }
 
-                    // Load the row once; lanes past C are masked out of the sum after clipping.
-                    Vector256<float> v0Lo = CceVector.LoadPartial256(ref x, 3, 0f);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped row.
-                    Vector256<float> sumLo = Vector256.ConditionalSelect(CceVector.Mask256(3), ClipOperator.Invoke(v0Lo), Vector256<float>.Zero);
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < C; j++)
+                    {
+                        sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
+                    }
+                    float rowSum = sumLanes.Sum();
                     // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += -logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
-
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < C; j++)
-                {
-                    sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
-                }
-                float rowSum = sumLanes.Sum();
-                // -log(clip(p)[y] / sum(clip(p))).
-                total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
-            }
-            return total;
         }
     }
 }

@@ -32,116 +32,193 @@ namespace CceGen.Generated
     {
         public static float Run(ReadOnlySpan<float> predictions, int classCount, ReadOnlySpan<int> labels, Span<float> gradient)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            CceShape.ClassCount(classCount, "classCount");
-            int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "p");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-            CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "p");
-            CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(classCount);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                CceShape.ClassCount(classCount, "classCount");
+                int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "p");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+                CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "p");
+                CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(classCount);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * classCount)),
+                    };
+                }
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)classCount)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
-                    ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                    float rowScale = scale; // 1 / B for the mean
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                        float rowScale = scale; // 1 / B for the mean
 
-                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                        Vector512<float> sum = Vector512<float>.Zero;
+                        // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
+                        }
+                        float rowSum = CceVector.Sum(sum);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                        // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
+                        // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
+                        float invClipSum = 1f / rowSum;
+                        float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
+                        for (int k = 0; k < classCount; k++)
+                        {
+                            float p = CceVector.Element(ref x, k);
+                            float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
+                            CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
+                        }
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, classCount);
+                        }
                     }
-                    if (j < classCount)
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
                     {
-                        int rest = classCount - j;
-                        sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
+                        groupTotal += -logArgs[r];
                     }
-                    float rowSum = CceVector.Sum(sum);
-                    // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
-                    // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
-                    // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
-                    float invClipSum = 1f / rowSum;
-                    float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
-                    for (int k = 0; k < classCount; k++)
-                    {
-                        float p = CceVector.Element(ref x, k);
-                        float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
-                        CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
-                    }
-                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                    {
-                        CceRow.CanonicalizeNaNs(ref g, classCount);
-                    }
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += -logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                        float rowScale = scale; // 1 / B for the mean
+
+                        // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                        Vector256<float> sumLo = Vector256<float>.Zero;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
+                            sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
+                            if (rest > 8)
+                            {
+                                sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
+                            }
+                        }
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                        // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
+                        // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
+                        float invClipSum = 1f / rowSum;
+                        float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
+                        for (int k = 0; k < classCount; k++)
+                        {
+                            float p = CceVector.Element(ref x, k);
+                            float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
+                            CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
+                        }
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, classCount);
+                        }
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += -logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)classCount)
@@ -151,30 +228,14 @@ namespace CceGen.Generated
                     ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
                     float rowScale = scale; // 1 / B for the mean
 
-                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                    Vector256<float> sumLo = Vector256<float>.Zero;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < classCount; j++)
                     {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
-                        sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
                     }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
-                        if (rest > 8)
-                        {
-                            sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
-                        }
-                    }
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    float rowSum = sumLanes.Sum();
                     // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
                     // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
                     // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
                     float invClipSum = 1f / rowSum;
@@ -191,57 +252,8 @@ namespace CceGen.Generated
                         CceRow.CanonicalizeNaNs(ref g, classCount);
                     }
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += -logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
-                ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                float rowScale = scale; // 1 / B for the mean
-
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < classCount; j++)
-                {
-                    sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
-                }
-                float rowSum = sumLanes.Sum();
-                // -log(clip(p)[y] / sum(clip(p))).
-                total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
-                // Keras gradient (the same scalar loop on every path): d/dp_j = (1 / sum - [j == label] / clip(p)[label]) * scale,
-                // zero where the clip is active (p outside [1e-7, 1 - 1e-7]), as tf.clip_by_value's gradient; NaN where p is NaN.
-                float invClipSum = 1f / rowSum;
-                float invClipLabel = 1f / ClipOperator.Invoke(CceVector.Element(ref x, (nint)label));
-                for (int k = 0; k < classCount; k++)
-                {
-                    float p = CceVector.Element(ref x, k);
-                    float d = (invClipSum - (k == label ? invClipLabel : 0f)) * rowScale;
-                    CceVector.StoreElement(ref g, k, p < ClipOperator.Epsilon || p > ClipOperator.Upper ? 0f : d); // NaN stays NaN
-                }
-                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                {
-                    CceRow.CanonicalizeNaNs(ref g, classCount);
-                }
-            }
-            return total;
         }
     }
 }

@@ -32,231 +32,291 @@ namespace CceGen.Generated
     {
         public static float Run(ReadOnlySpan<float> predictions, int classCount, ReadOnlySpan<int> labels)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            CceShape.ClassCount(classCount, "classCount");
-            int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "probabilities");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(classCount);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                CceShape.ClassCount(classCount, "classCount");
+                int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "probabilities");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(classCount);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
+                    };
+                }
+                // Any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total);
             }
-            // Any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
-            double total = 0;
-            // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
-            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
-            // Columns j >= classCount are +0, as the per-row code's masked lanes.
-            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            unchecked
             {
-                Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
-                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                double total = 0;
+                // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+                // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                // Columns j >= classCount are +0, as the per-row code's masked lanes.
+                if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
                 {
-                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
-                    CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
-                    Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
-                    Vector512<float> z1 = 1 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z2 = 2 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z3 = 3 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z4 = 4 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 4), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z5 = 5 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 5), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z6 = 6 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 6), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z7 = 7 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 7), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z8 = 8 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 8), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z9 = 9 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 9), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z10 = 10 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 10), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z11 = 11 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 11), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z12 = 12 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 12), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z13 = 13 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 13), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z14 = 14 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 14), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> z15 = 15 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 15), rowOffsets) : Vector512<float>.Zero;
-                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
-                    // (columns >= classCount are +0, as the per-row code's masked lanes).
-                    Vector512<float> c0 = ClipOperator.Invoke(z0);
-                    Vector512<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector512<float>.Zero;
-                    Vector512<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector512<float>.Zero;
-                    Vector512<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector512<float>.Zero;
-                    Vector512<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector512<float>.Zero;
-                    Vector512<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector512<float>.Zero;
-                    Vector512<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector512<float>.Zero;
-                    Vector512<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector512<float>.Zero;
-                    Vector512<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector512<float>.Zero;
-                    Vector512<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector512<float>.Zero;
-                    Vector512<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector512<float>.Zero;
-                    Vector512<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector512<float>.Zero;
-                    Vector512<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector512<float>.Zero;
-                    Vector512<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector512<float>.Zero;
-                    Vector512<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector512<float>.Zero;
-                    Vector512<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector512<float>.Zero;
-                    Vector512<float> s0 = c0 + c8;
-                    Vector512<float> s1 = c1 + c9;
-                    Vector512<float> s2 = c2 + c10;
-                    Vector512<float> s3 = c3 + c11;
-                    Vector512<float> s4 = c4 + c12;
-                    Vector512<float> s5 = c5 + c13;
-                    Vector512<float> s6 = c6 + c14;
-                    Vector512<float> s7 = c7 + c15;
-                    Vector512<float> s8 = s0 + s4;
-                    Vector512<float> s9 = s1 + s5;
-                    Vector512<float> s10 = s2 + s6;
-                    Vector512<float> s11 = s3 + s7;
-                    Vector512<float> s12 = s8 + s10;
-                    Vector512<float> s13 = s9 + s11;
-                    Vector512<float> s14 = s12 + s13;
-                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
-                    Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
-                    total = CceColumns.AddInRowOrder(total, loss);
+                    Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
+                    for (; rowEnd - rowStart >= 16; rowStart += 16)
+                    {
+                        Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                        CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
+                        Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                        Vector512<float> z1 = 1 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z2 = 2 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z3 = 3 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z4 = 4 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 4), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z5 = 5 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 5), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z6 = 6 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 6), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z7 = 7 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 7), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z8 = 8 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 8), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z9 = 9 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 9), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z10 = 10 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 10), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z11 = 11 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 11), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z12 = 12 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 12), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z13 = 13 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 13), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z14 = 14 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 14), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> z15 = 15 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 15), rowOffsets) : Vector512<float>.Zero;
+                        Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                        // (columns >= classCount are +0, as the per-row code's masked lanes).
+                        Vector512<float> c0 = ClipOperator.Invoke(z0);
+                        Vector512<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector512<float>.Zero;
+                        Vector512<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector512<float>.Zero;
+                        Vector512<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector512<float>.Zero;
+                        Vector512<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector512<float>.Zero;
+                        Vector512<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector512<float>.Zero;
+                        Vector512<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector512<float>.Zero;
+                        Vector512<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector512<float>.Zero;
+                        Vector512<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector512<float>.Zero;
+                        Vector512<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector512<float>.Zero;
+                        Vector512<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector512<float>.Zero;
+                        Vector512<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector512<float>.Zero;
+                        Vector512<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector512<float>.Zero;
+                        Vector512<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector512<float>.Zero;
+                        Vector512<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector512<float>.Zero;
+                        Vector512<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector512<float>.Zero;
+                        Vector512<float> s0 = c0 + c8;
+                        Vector512<float> s1 = c1 + c9;
+                        Vector512<float> s2 = c2 + c10;
+                        Vector512<float> s3 = c3 + c11;
+                        Vector512<float> s4 = c4 + c12;
+                        Vector512<float> s5 = c5 + c13;
+                        Vector512<float> s6 = c6 + c14;
+                        Vector512<float> s7 = c7 + c15;
+                        Vector512<float> s8 = s0 + s4;
+                        Vector512<float> s9 = s1 + s5;
+                        Vector512<float> s10 = s2 + s6;
+                        Vector512<float> s11 = s3 + s7;
+                        Vector512<float> s12 = s8 + s10;
+                        Vector512<float> s13 = s9 + s11;
+                        Vector512<float> s14 = s12 + s13;
+                        // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                        Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                    }
                 }
-            }
 
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)classCount)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
 
-                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                        Vector512<float> sum = Vector512<float>.Zero;
+                        // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
+                        }
+                        float rowSum = CceVector.Sum(sum);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
                     }
-                    if (j < classCount)
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
                     {
-                        int rest = classCount - j;
-                        sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
+                        groupTotal += -logArgs[r];
                     }
-                    float rowSum = CceVector.Sum(sum);
-                    // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += -logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
-            double total = 0;
-            // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
-            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
-            // Columns j >= classCount are +0, as the per-row code's masked lanes.
-            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            unchecked
             {
-                Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
-                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                double total = 0;
+                // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+                // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                // Columns j >= classCount are +0, as the per-row code's masked lanes.
+                if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
                 {
-                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
-                    CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
-                    Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
-                    Vector256<float> z1 = 1 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z2 = 2 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z3 = 3 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z4 = 4 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 4), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z5 = 5 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 5), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z6 = 6 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 6), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z7 = 7 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 7), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z8 = 8 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 8), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z9 = 9 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 9), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z10 = 10 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 10), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z11 = 11 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 11), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z12 = 12 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 12), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z13 = 13 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 13), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z14 = 14 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 14), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> z15 = 15 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 15), rowOffsets) : Vector256<float>.Zero;
-                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
-                    // (columns >= classCount are +0, as the per-row code's masked lanes).
-                    Vector256<float> c0 = ClipOperator.Invoke(z0);
-                    Vector256<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector256<float>.Zero;
-                    Vector256<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector256<float>.Zero;
-                    Vector256<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector256<float>.Zero;
-                    Vector256<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector256<float>.Zero;
-                    Vector256<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector256<float>.Zero;
-                    Vector256<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector256<float>.Zero;
-                    Vector256<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector256<float>.Zero;
-                    Vector256<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector256<float>.Zero;
-                    Vector256<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector256<float>.Zero;
-                    Vector256<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector256<float>.Zero;
-                    Vector256<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector256<float>.Zero;
-                    Vector256<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector256<float>.Zero;
-                    Vector256<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector256<float>.Zero;
-                    Vector256<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector256<float>.Zero;
-                    Vector256<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector256<float>.Zero;
-                    Vector256<float> s0 = c0 + c8;
-                    Vector256<float> s1 = c1 + c9;
-                    Vector256<float> s2 = c2 + c10;
-                    Vector256<float> s3 = c3 + c11;
-                    Vector256<float> s4 = c4 + c12;
-                    Vector256<float> s5 = c5 + c13;
-                    Vector256<float> s6 = c6 + c14;
-                    Vector256<float> s7 = c7 + c15;
-                    Vector256<float> s8 = s0 + s4;
-                    Vector256<float> s9 = s1 + s5;
-                    Vector256<float> s10 = s2 + s6;
-                    Vector256<float> s11 = s3 + s7;
-                    Vector256<float> s12 = s8 + s10;
-                    Vector256<float> s13 = s9 + s11;
-                    Vector256<float> s14 = s12 + s13;
-                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
-                    Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
-                    total = CceColumns.AddInRowOrder(total, loss);
+                    Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
+                    for (; rowEnd - rowStart >= 8; rowStart += 8)
+                    {
+                        Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                        CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
+                        Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                        Vector256<float> z1 = 1 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z2 = 2 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z3 = 3 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z4 = 4 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 4), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z5 = 5 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 5), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z6 = 6 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 6), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z7 = 7 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 7), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z8 = 8 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 8), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z9 = 9 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 9), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z10 = 10 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 10), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z11 = 11 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 11), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z12 = 12 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 12), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z13 = 13 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 13), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z14 = 14 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 14), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> z15 = 15 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 15), rowOffsets) : Vector256<float>.Zero;
+                        Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                        // (columns >= classCount are +0, as the per-row code's masked lanes).
+                        Vector256<float> c0 = ClipOperator.Invoke(z0);
+                        Vector256<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector256<float>.Zero;
+                        Vector256<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector256<float>.Zero;
+                        Vector256<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector256<float>.Zero;
+                        Vector256<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector256<float>.Zero;
+                        Vector256<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector256<float>.Zero;
+                        Vector256<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector256<float>.Zero;
+                        Vector256<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector256<float>.Zero;
+                        Vector256<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector256<float>.Zero;
+                        Vector256<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector256<float>.Zero;
+                        Vector256<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector256<float>.Zero;
+                        Vector256<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector256<float>.Zero;
+                        Vector256<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector256<float>.Zero;
+                        Vector256<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector256<float>.Zero;
+                        Vector256<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector256<float>.Zero;
+                        Vector256<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector256<float>.Zero;
+                        Vector256<float> s0 = c0 + c8;
+                        Vector256<float> s1 = c1 + c9;
+                        Vector256<float> s2 = c2 + c10;
+                        Vector256<float> s3 = c3 + c11;
+                        Vector256<float> s4 = c4 + c12;
+                        Vector256<float> s5 = c5 + c13;
+                        Vector256<float> s6 = c6 + c14;
+                        Vector256<float> s7 = c7 + c15;
+                        Vector256<float> s8 = s0 + s4;
+                        Vector256<float> s9 = s1 + s5;
+                        Vector256<float> s10 = s2 + s6;
+                        Vector256<float> s11 = s3 + s7;
+                        Vector256<float> s12 = s8 + s10;
+                        Vector256<float> s13 = s9 + s11;
+                        Vector256<float> s14 = s12 + s13;
+                        // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                        Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                    }
                 }
-            }
 
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+
+                        // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                        Vector256<float> sumLo = Vector256<float>.Zero;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
+                            sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
+                            if (rest > 8)
+                            {
+                                sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
+                            }
+                        }
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += -logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)classCount)
@@ -264,65 +324,17 @@ namespace CceGen.Generated
                         CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
                     }
 
-                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                    Vector256<float> sumLo = Vector256<float>.Zero;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    // One pass over the row, so the lines of the rows ahead are requested while this one is summed (a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < classCount; j++)
                     {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
-                        sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
                     }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
-                        if (rest > 8)
-                        {
-                            sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
-                        }
-                    }
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    float rowSum = sumLanes.Sum();
                     // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
+                    total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += -logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
-
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < classCount; j++)
-                {
-                    sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
-                }
-                float rowSum = sumLanes.Sum();
-                // -log(clip(p)[y] / sum(clip(p))).
-                total += -LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum);
-            }
-            return total;
         }
     }
 }

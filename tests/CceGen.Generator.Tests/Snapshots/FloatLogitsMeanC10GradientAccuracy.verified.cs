@@ -37,113 +37,181 @@ namespace CceGen.Generated
 
         public static float Run(ReadOnlySpan<float> predictions, ReadOnlySpan<int> labels, Span<float> gradient, out int correct)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-            CceShape.Gradient(gradient.Length, batch, C, RowStride, "gradient");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "logits");
-            CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
-            correct = 0;
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(C);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+                CceShape.Gradient(gradient.Length, batch, C, RowStride, "gradient");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "logits");
+                CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
+                correct = 0;
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(C);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f / batch, CceVector.StreamGradient((long)batch * RowStride), ref correct),
+                    };
+                }
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         // C = 10 fits in 1 register(s): the row is read once and kept, no inner loop.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)C)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                    }
-                    ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
-                    float rowScale = scale; // 1 / B for the mean
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
+                        float rowScale = scale; // 1 / B for the mean
 
-                    // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
-                    Vector512<float> v0 = CceVector.LoadPartial512(ref x, 10, float.NegativeInfinity);
-                    // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
-                    float rowMax = CceVector.Max(v0);
-                    Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
-                    Vector512<float> sum = e0;
-                    float rowSum = CceVector.Sum(sum);
-                    // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
-                    // Gradient from the registers: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
-                    Vector512<float> vinv = Vector512.Create(1f / rowSum);
-                    Vector512<float> vscale = Vector512.Create(rowScale);
-                    CceVector.StorePartial(ref g, (e0 * vinv - CceVector.OneHot512((nint)label - 0)) * vscale, 10);
-                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                    {
-                        CceRow.CanonicalizeNaNs(ref g, C);
+                        // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
+                        Vector512<float> v0 = CceVector.LoadPartial512(ref x, 10, float.NegativeInfinity);
+                        // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
+                        float rowMax = CceVector.Max(v0);
+                        Vector512<float> vmax = Vector512.Create(rowMax);
+                        Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
+                        Vector512<float> sum = e0;
+                        float rowSum = CceVector.Sum(sum);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                        // Gradient from the registers: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
+                        Vector512<float> vinv = Vector512.Create(1f / rowSum);
+                        Vector512<float> vscale = Vector512.Create(rowScale);
+                        CceVector.StorePartial(ref g, (e0 * vinv - CceVector.OneHot512((nint)label - 0)) * vscale, 10);
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, C);
+                        }
+                        // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                        // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                        if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                        {
+                            correct++;
+                        }
                     }
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                    // a row whose loss is NaN (a NaN or +inf logit) never counts.
-                    if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
                     {
-                        correct++;
+                        groupTotal += offsets[r] + logArgs[r];
                     }
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         // C = 10 fits in 2 register(s): the row is read once and kept, no inner loop.
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
+                        float rowScale = scale; // 1 / B for the mean
+
+                        // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
+                        Vector256<float> v0Lo = CceVector.Load256(ref x);
+                        Vector256<float> v0Hi = CceVector.LoadPartial256(ref Unsafe.Add(ref x, 8), 2, float.NegativeInfinity);
+                        // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
+                        float rowMax = CceVector.Max(v0Lo, v0Hi);
+                        Vector256<float> vmax = Vector256.Create(rowMax);
+                        Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
+                        Vector256<float> e0Hi = ExpOperator.InvokeNonPositive(v0Hi - vmax);
+                        Vector256<float> sumLo = e0Lo;
+                        Vector256<float> sumHi = e0Hi;
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                        // Gradient from the registers: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
+                        Vector256<float> vinv = Vector256.Create(1f / rowSum);
+                        Vector256<float> vscale = Vector256.Create(rowScale);
+                        CceVector.Store(ref g, (e0Lo * vinv - CceVector.OneHot256((nint)label - 0)) * vscale);
+                        CceVector.StorePartial(ref Unsafe.Add(ref g, 8), (e0Hi * vinv - CceVector.OneHot256((nint)label - 8)) * vscale, 2);
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, C);
+                        }
+                        // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                        // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                        if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                        {
+                            correct++;
+                        }
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)C)
@@ -153,25 +221,25 @@ namespace CceGen.Generated
                     ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
                     float rowScale = scale; // 1 / B for the mean
 
-                    // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
-                    Vector256<float> v0Lo = CceVector.Load256(ref x);
-                    Vector256<float> v0Hi = CceVector.LoadPartial256(ref Unsafe.Add(ref x, 8), 2, float.NegativeInfinity);
-                    // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
-                    float rowMax = CceVector.Max(v0Lo, v0Hi);
-                    Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
-                    Vector256<float> e0Hi = ExpOperator.InvokeNonPositive(v0Hi - vmax);
-                    Vector256<float> sumLo = e0Lo;
-                    Vector256<float> sumHi = e0Hi;
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
+                    for (int j = 0; j < C; j++)
+                    {
+                        maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
+                    }
+                    float rowMax = maxLanes.Max();
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < C; j++)
+                    {
+                        sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
+                    }
+                    float rowSum = sumLanes.Sum();
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
-                    // Gradient from the registers: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
-                    Vector256<float> vinv = Vector256.Create(1f / rowSum);
-                    Vector256<float> vscale = Vector256.Create(rowScale);
-                    CceVector.Store(ref g, (e0Lo * vinv - CceVector.OneHot256((nint)label - 0)) * vscale);
-                    CceVector.StorePartial(ref Unsafe.Add(ref g, 8), (e0Hi * vinv - CceVector.OneHot256((nint)label - 8)) * vscale, 2);
+                    total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
+                    float invSum = 1f / rowSum;
+                    for (int j = 0; j < C; j++)
+                    {
+                        CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
+                    }
                     // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
                     if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
                     {
@@ -184,64 +252,8 @@ namespace CceGen.Generated
                         correct++;
                     }
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
-                ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
-                float rowScale = scale; // 1 / B for the mean
-
-                CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
-                for (int j = 0; j < C; j++)
-                {
-                    maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
-                }
-                float rowMax = maxLanes.Max();
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < C; j++)
-                {
-                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
-                }
-                float rowSum = sumLanes.Sum();
-                // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
-                float invSum = 1f / rowSum;
-                for (int j = 0; j < C; j++)
-                {
-                    CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
-                }
-                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                {
-                    CceRow.CanonicalizeNaNs(ref g, C);
-                }
-                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                // a row whose loss is NaN (a NaN or +inf logit) never counts.
-                if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
-                {
-                    correct++;
-                }
-            }
-            return total;
         }
     }
 }

@@ -37,97 +37,156 @@ namespace CceGen.Generated
 
         public static float Run(ReadOnlySpan<float> predictions, ReadOnlySpan<int> labels)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(C);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(C);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                    };
+                }
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         // C = 33 fits in 3 register(s): the row is read once and kept, no inner loop.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)C)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                    }
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
 
-                    // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
-                    Vector512<float> v0 = CceVector.Load512(ref x);
-                    Vector512<float> v1 = CceVector.Load512(ref Unsafe.Add(ref x, 16));
-                    Vector512<float> v2 = CceVector.LoadPartial512(ref Unsafe.Add(ref x, 32), 1, float.NegativeInfinity);
-                    // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
-                    float rowMax = CceVector.Max(Vector512.MaxNative(Vector512.MaxNative(v0, v1), v2));
-                    Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
-                    Vector512<float> e1 = ExpOperator.InvokeNonPositive(v1 - vmax);
-                    Vector512<float> e2 = ExpOperator.InvokeNonPositive(v2 - vmax);
-                    Vector512<float> sum = e0;
-                    sum += e1;
-                    sum += e2;
-                    float rowSum = CceVector.Sum(sum);
-                    // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
+                        // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
+                        Vector512<float> v0 = CceVector.Load512(ref x);
+                        Vector512<float> v1 = CceVector.Load512(ref Unsafe.Add(ref x, 16));
+                        Vector512<float> v2 = CceVector.LoadPartial512(ref Unsafe.Add(ref x, 32), 1, float.NegativeInfinity);
+                        // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
+                        float rowMax = CceVector.Max(Vector512.MaxNative(Vector512.MaxNative(v0, v1), v2));
+                        Vector512<float> vmax = Vector512.Create(rowMax);
+                        Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
+                        Vector512<float> e1 = ExpOperator.InvokeNonPositive(v1 - vmax);
+                        Vector512<float> e2 = ExpOperator.InvokeNonPositive(v2 - vmax);
+                        Vector512<float> sum = e0;
+                        sum += e1;
+                        sum += e2;
+                        float rowSum = CceVector.Sum(sum);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                    }
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         // C = 33 fits in 5 register(s): the row is read once and kept, no inner loop.
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+
+                        // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
+                        Vector256<float> v0Lo = CceVector.Load256(ref x);
+                        Vector256<float> v0Hi = CceVector.Load256(ref Unsafe.Add(ref x, 8));
+                        Vector256<float> v1Lo = CceVector.Load256(ref Unsafe.Add(ref x, 16));
+                        Vector256<float> v1Hi = CceVector.Load256(ref Unsafe.Add(ref x, 24));
+                        Vector256<float> v2Lo = CceVector.LoadPartial256(ref Unsafe.Add(ref x, 32), 1, float.NegativeInfinity);
+                        // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
+                        float rowMax = CceVector.Max(Vector256.MaxNative(Vector256.MaxNative(v0Lo, v1Lo), v2Lo), Vector256.MaxNative(v0Hi, v1Hi));
+                        Vector256<float> vmax = Vector256.Create(rowMax);
+                        Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
+                        Vector256<float> e0Hi = ExpOperator.InvokeNonPositive(v0Hi - vmax);
+                        Vector256<float> e1Lo = ExpOperator.InvokeNonPositive(v1Lo - vmax);
+                        Vector256<float> e1Hi = ExpOperator.InvokeNonPositive(v1Hi - vmax);
+                        Vector256<float> e2Lo = ExpOperator.InvokeNonPositive(v2Lo - vmax);
+                        Vector256<float> sumLo = e0Lo;
+                        sumLo += e1Lo;
+                        sumLo += e2Lo;
+                        Vector256<float> sumHi = e0Hi;
+                        sumHi += e1Hi;
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)C)
@@ -135,70 +194,23 @@ namespace CceGen.Generated
                         CceThrowHelper.LabelOutOfRange("labels", row, label, C);
                     }
 
-                    // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
-                    Vector256<float> v0Lo = CceVector.Load256(ref x);
-                    Vector256<float> v0Hi = CceVector.Load256(ref Unsafe.Add(ref x, 8));
-                    Vector256<float> v1Lo = CceVector.Load256(ref Unsafe.Add(ref x, 16));
-                    Vector256<float> v1Hi = CceVector.Load256(ref Unsafe.Add(ref x, 24));
-                    Vector256<float> v2Lo = CceVector.LoadPartial256(ref Unsafe.Add(ref x, 32), 1, float.NegativeInfinity);
-                    // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
-                    float rowMax = CceVector.Max(Vector256.MaxNative(Vector256.MaxNative(v0Lo, v1Lo), v2Lo), Vector256.MaxNative(v0Hi, v1Hi));
-                    Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
-                    Vector256<float> e0Hi = ExpOperator.InvokeNonPositive(v0Hi - vmax);
-                    Vector256<float> e1Lo = ExpOperator.InvokeNonPositive(v1Lo - vmax);
-                    Vector256<float> e1Hi = ExpOperator.InvokeNonPositive(v1Hi - vmax);
-                    Vector256<float> e2Lo = ExpOperator.InvokeNonPositive(v2Lo - vmax);
-                    Vector256<float> sumLo = e0Lo;
-                    sumLo += e1Lo;
-                    sumLo += e2Lo;
-                    Vector256<float> sumHi = e0Hi;
-                    sumHi += e1Hi;
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
+                    for (int j = 0; j < C; j++)
+                    {
+                        maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
+                    }
+                    float rowMax = maxLanes.Max();
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < C; j++)
+                    {
+                        sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
+                    }
+                    float rowSum = sumLanes.Sum();
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
+                    total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
-
-                CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
-                for (int j = 0; j < C; j++)
-                {
-                    maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
-                }
-                float rowMax = maxLanes.Max();
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < C; j++)
-                {
-                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
-                }
-                float rowSum = sumLanes.Sum();
-                // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
-            }
-            return total;
         }
     }
 }

@@ -32,34 +32,37 @@ namespace CceGen.Generated
     {
         public static float Run(ReadOnlySpan<float> predictions, int classCount, ReadOnlySpan<int> labels, Span<float> gradient, out int correct)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            CceShape.ClassCount(classCount, "classCount");
-            int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "logits");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-            CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "logits");
-            CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
-            correct = 0;
-
-            // Parallel = true: fixed blocks of rows (their size depends on C only) run on up to
-            // CceRowBlocks.MaxDegreeOfParallelism threads, the caller included; block sums are added in block order,
-            // so the result has the same bits on any number of threads. Small calls stay on this thread.
-            var blocks = new Blocks
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                Predictions = ref MemoryMarshal.GetReference(predictions),
-                Labels = ref MemoryMarshal.GetReference(labels),
-                ClassCount = classCount,
-                Gradient = ref MemoryMarshal.GetReference(gradient),
-                Scale = 1f / batch,
-                Stream = CceVector.StreamGradient((long)batch * classCount),
-                Path = CpuDispatch.Current,
-            };
-            double total = CceRowBlocks.Run(ref blocks, batch, classCount);
-            correct = blocks.Correct;
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                CceShape.ClassCount(classCount, "classCount");
+                int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "logits");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+                CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "logits");
+                CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
+                correct = 0;
+
+                // Parallel = true: fixed blocks of rows (their size depends on C only) run on up to
+                // CceRowBlocks.MaxDegreeOfParallelism threads, the caller included; block sums are added in block order,
+                // so the result has the same bits on any number of threads. Small calls stay on this thread.
+                var blocks = new Blocks
+                {
+                    Predictions = ref MemoryMarshal.GetReference(predictions),
+                    Labels = ref MemoryMarshal.GetReference(labels),
+                    ClassCount = classCount,
+                    Gradient = ref MemoryMarshal.GetReference(gradient),
+                    Scale = 1f / batch,
+                    Stream = CceVector.StreamGradient((long)batch * classCount),
+                    Path = CpuDispatch.Current,
+                };
+                double total = CceRowBlocks.Run(ref blocks, batch, classCount);
+                correct = blocks.Correct;
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
+            }
         }
 
         // One call's rows for CceRowBlocks: references to the caller's spans (it waits for every block), the sizes,
@@ -77,162 +80,309 @@ namespace CceGen.Generated
 
             public static double ComputeRows(ref Blocks b, int rowStart, int rowEnd)
             {
-                int correct = 0;
-                double total = b.Path switch
+                unchecked
                 {
-                    CpuPath.Avx512 => Avx512(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
-                    CpuPath.Avx2 => Avx2(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
-                    _ => Scalar(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
-                };
-                System.Threading.Interlocked.Add(ref b.Correct, correct);
-                return total;
+                    int correct = 0;
+                    double total = b.Path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
+                        CpuPath.Avx2 => Avx2(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
+                        _ => Scalar(ref b.Predictions, ref b.Labels, rowStart, rowEnd, b.ClassCount, ref b.Gradient, b.Scale, b.Stream, ref correct),
+                    };
+                    System.Threading.Interlocked.Add(ref b.Correct, correct);
+                    return total;
+                }
             }
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream, ref int correct)
         {
-            double total = 0;
-            ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)classCount)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
-                    ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                    float rowScale = scale; // 1 / B for the mean
-
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector512<float> max = Vector512.Create(float.NegativeInfinity);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        max = Vector512.MaxNative(max, CceVector.Load512(ref Unsafe.Add(ref x, j)));
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        max = Vector512.MaxNative(max, CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity));
-                    }
-                    float rowMax = CceVector.Max(max);
-
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    // The exps go to the thread's scratch row (L1/L2) when it is long enough, else into the gradient row itself.
-                    ref float er = ref classCount <= CceScratch.MaxFloats ? ref scratch : ref g;
-                    for (j = 0; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        Vector512<float> e = ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
-                        CceVector.Store(ref Unsafe.Add(ref er, j), e);
-                        sum += e;
-                    }
-                    for (; j < classCount; j += 16)
-                    {
-                        int count = Math.Min(classCount - j, 16);
-                        Vector512<float> e = ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);
-                        CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);
-                        sum += e;
-                    }
-                    float rowSum = CceVector.Sum(sum);
-                    // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
-
-                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
-                    // gradient with rows of at least 256 classes is streamed to memory: whole 64-byte lines with non-temporal
-                    // stores, the elements before the row's first line boundary one by one, the rest ordinarily (same operations).
-                    float rowInv = 1f / rowSum;
-                    Vector512<float> vinv = Vector512.Create(rowInv);
-                    Vector512<float> vscale = Vector512.Create(rowScale);
-                    j = 0;
-                    if (stream && CceVector.StreamRow(classCount))
-                    {
-                        int head = CceVector.ElementsToLineStart(ref g);
-                        if (head >= 0)
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
                         {
-                            for (; j < head; j++)
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                        float rowScale = scale; // 1 / B for the mean
+
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector512<float> max = Vector512.Create(float.NegativeInfinity);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            max = Vector512.MaxNative(max, CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            max = Vector512.MaxNative(max, CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity));
+                        }
+                        float rowMax = CceVector.Max(max);
+
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        Vector512<float> vmax = Vector512.Create(rowMax);
+                        Vector512<float> sum = Vector512<float>.Zero;
+                        // The exps go to the thread's scratch row (L1/L2) when it is long enough, else into the gradient row itself.
+                        ref float er = ref classCount <= CceScratch.MaxFloats ? ref scratch : ref g;
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            Vector512<float> e = ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
+                            CceVector.Store(ref Unsafe.Add(ref er, j), e);
+                            sum += e;
+                        }
+                        for (; j < classCount; j += 16)
+                        {
+                            int count = Math.Min(classCount - j, 16);
+                            Vector512<float> e = ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);
+                            CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);
+                            sum += e;
+                        }
+                        float rowSum = CceVector.Sum(sum);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+
+                        // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
+                        // gradient with rows of at least 256 classes is streamed to memory: whole 64-byte lines with non-temporal
+                        // stores, the elements before the row's first line boundary one by one, the rest ordinarily (same operations).
+                        float rowInv = 1f / rowSum;
+                        Vector512<float> vinv = Vector512.Create(rowInv);
+                        Vector512<float> vscale = Vector512.Create(rowScale);
+                        j = 0;
+                        if (stream && CceVector.StreamRow(classCount))
+                        {
+                            int head = CceVector.ElementsToLineStart(ref g);
+                            if (head >= 0)
                             {
-                                Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
-                            }
-                            for (; j <= classCount - 16; j += 16)
-                            {
-                                Vector512<float> p = CceVector.Load512(ref Unsafe.Add(ref er, j)) * vinv;
-                                if ((nuint)((nint)label - (j)) < 16)
+                                for (; j < head; j++)
                                 {
-                                    p -= CceVector.OneHot512((nint)label - (j));
+                                    Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
                                 }
-                                CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j), p * vscale);
+                                for (; j <= classCount - 16; j += 16)
+                                {
+                                    Vector512<float> p = CceVector.Load512(ref Unsafe.Add(ref er, j)) * vinv;
+                                    if ((nuint)((nint)label - (j)) < 16)
+                                    {
+                                        p -= CceVector.OneHot512((nint)label - (j));
+                                    }
+                                    CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j), p * vscale);
+                                }
                             }
                         }
-                    }
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        Vector512<float> p = CceVector.Load512(ref Unsafe.Add(ref er, j)) * vinv;
-                        if ((nuint)((nint)label - j) < 16)
+                        for (; j <= classCount - 16; j += 16)
                         {
-                            p -= CceVector.OneHot512((nint)label - j);
+                            Vector512<float> p = CceVector.Load512(ref Unsafe.Add(ref er, j)) * vinv;
+                            if ((nuint)((nint)label - j) < 16)
+                            {
+                                p -= CceVector.OneHot512((nint)label - j);
+                            }
+                            CceVector.Store(ref Unsafe.Add(ref g, j), p * vscale);
                         }
-                        CceVector.Store(ref Unsafe.Add(ref g, j), p * vscale);
+                        if (j < classCount)
+                        {
+                            int count = classCount - j;
+                            CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial512(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
+                        }
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, classCount);
+                        }
+                        // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                        // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                        if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                        {
+                            correct++;
+                        }
                     }
-                    if (j < classCount)
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
                     {
-                        int count = classCount - j;
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial512(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
+                        groupTotal += offsets[r] + logArgs[r];
                     }
-                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                    {
-                        CceRow.CanonicalizeNaNs(ref g, classCount);
-                    }
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                    // a row whose loss is NaN (a NaN or +inf logit) never counts.
-                    if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
-                    {
-                        correct++;
-                    }
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                CceVector.StreamFence(stream);
+                return total;
             }
-            CceVector.StreamFence(stream);
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream, ref int correct)
         {
-            double total = 0;
-            ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                        float rowScale = scale; // 1 / B for the mean
+
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
+                        Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            maxLo = Vector256.MaxNative(maxLo, CceVector.Load256(ref Unsafe.Add(ref x, j)));
+                            maxHi = Vector256.MaxNative(maxHi, CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            maxLo = Vector256.MaxNative(maxLo, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity));
+                            if (rest > 8)
+                            {
+                                maxHi = Vector256.MaxNative(maxHi, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity));
+                            }
+                        }
+                        float rowMax = CceVector.Max(maxLo, maxHi);
+
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        Vector256<float> vmax = Vector256.Create(rowMax);
+                        Vector256<float> sumLo = Vector256<float>.Zero;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        // The exps go to the thread's scratch row (L1/L2) when it is long enough, else into the gradient row itself.
+                        ref float er = ref classCount <= CceScratch.MaxFloats ? ref scratch : ref g;
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            Vector256<float> eLo = ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
+                            CceVector.Store(ref Unsafe.Add(ref er, j), eLo);
+                            sumLo += eLo;
+                            Vector256<float> eHi = ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
+                            CceVector.Store(ref Unsafe.Add(ref er, j + 8), eHi);
+                            sumHi += eHi;
+                        }
+                        for (; j < classCount; j += 8)
+                        {
+                            int count = Math.Min(classCount - j, 8);
+                            Vector256<float> e = ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);
+                            CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);
+                            if ((j & 15) == 0) { sumLo += e; } else { sumHi += e; }
+                        }
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+
+                        // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
+                        // gradient with rows of at least 256 classes is streamed to memory: whole 64-byte lines with non-temporal
+                        // stores, the elements before the row's first line boundary one by one, the rest ordinarily (same operations).
+                        float rowInv = 1f / rowSum;
+                        Vector256<float> vinv = Vector256.Create(rowInv);
+                        Vector256<float> vscale = Vector256.Create(rowScale);
+                        j = 0;
+                        if (stream && CceVector.StreamRow(classCount))
+                        {
+                            int head = CceVector.ElementsToLineStart(ref g);
+                            if (head >= 0)
+                            {
+                                for (; j < head; j++)
+                                {
+                                    Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
+                                }
+                                for (; j <= classCount - 16; j += 16)
+                                {
+                                    Vector256<float> pLo = CceVector.Load256(ref Unsafe.Add(ref er, j)) * vinv;
+                                    if ((nuint)((nint)label - (j)) < 8)
+                                    {
+                                        pLo -= CceVector.OneHot256((nint)label - (j));
+                                    }
+                                    CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j), pLo * vscale);
+                                    Vector256<float> pHi = CceVector.Load256(ref Unsafe.Add(ref er, j + 8)) * vinv;
+                                    if ((nuint)((nint)label - (j + 8)) < 8)
+                                    {
+                                        pHi -= CceVector.OneHot256((nint)label - (j + 8));
+                                    }
+                                    CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j + 8), pHi * vscale);
+                                }
+                            }
+                        }
+                        for (; j <= classCount - 8; j += 8)
+                        {
+                            Vector256<float> p = CceVector.Load256(ref Unsafe.Add(ref er, j)) * vinv;
+                            if ((nuint)((nint)label - j) < 8)
+                            {
+                                p -= CceVector.OneHot256((nint)label - j);
+                            }
+                            CceVector.Store(ref Unsafe.Add(ref g, j), p * vscale);
+                        }
+                        if (j < classCount)
+                        {
+                            int count = classCount - j;
+                            CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial256(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
+                        }
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, classCount);
+                        }
+                        // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                        // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                        if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                        {
+                            correct++;
+                        }
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                CceVector.StreamFence(stream);
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream, ref int correct)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)classCount)
@@ -242,102 +392,24 @@ namespace CceGen.Generated
                     ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
                     float rowScale = scale; // 1 / B for the mean
 
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
-                    Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
+                    CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
+                    for (int j = 0; j < classCount; j++)
                     {
-                        maxLo = Vector256.MaxNative(maxLo, CceVector.Load256(ref Unsafe.Add(ref x, j)));
-                        maxHi = Vector256.MaxNative(maxHi, CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
                     }
-                    if (j < classCount)
+                    float rowMax = maxLanes.Max();
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < classCount; j++)
                     {
-                        int rest = classCount - j;
-                        maxLo = Vector256.MaxNative(maxLo, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity));
-                        if (rest > 8)
-                        {
-                            maxHi = Vector256.MaxNative(maxHi, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity));
-                        }
+                        sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                     }
-                    float rowMax = CceVector.Max(maxLo, maxHi);
-
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> sumLo = Vector256<float>.Zero;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    // The exps go to the thread's scratch row (L1/L2) when it is long enough, else into the gradient row itself.
-                    ref float er = ref classCount <= CceScratch.MaxFloats ? ref scratch : ref g;
-                    for (j = 0; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        Vector256<float> eLo = ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
-                        CceVector.Store(ref Unsafe.Add(ref er, j), eLo);
-                        sumLo += eLo;
-                        Vector256<float> eHi = ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
-                        CceVector.Store(ref Unsafe.Add(ref er, j + 8), eHi);
-                        sumHi += eHi;
-                    }
-                    for (; j < classCount; j += 8)
-                    {
-                        int count = Math.Min(classCount - j, 8);
-                        Vector256<float> e = ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax);
-                        CceVector.StorePartial(ref Unsafe.Add(ref er, j), e, count);
-                        if ((j & 15) == 0) { sumLo += e; } else { sumHi += e; }
-                    }
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    float rowSum = sumLanes.Sum();
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
-
-                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), from the kept exps. A large
-                    // gradient with rows of at least 256 classes is streamed to memory: whole 64-byte lines with non-temporal
-                    // stores, the elements before the row's first line boundary one by one, the rest ordinarily (same operations).
-                    float rowInv = 1f / rowSum;
-                    Vector256<float> vinv = Vector256.Create(rowInv);
-                    Vector256<float> vscale = Vector256.Create(rowScale);
-                    j = 0;
-                    if (stream && CceVector.StreamRow(classCount))
+                    total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
+                    float invSum = 1f / rowSum;
+                    for (int j = 0; j < classCount; j++)
                     {
-                        int head = CceVector.ElementsToLineStart(ref g);
-                        if (head >= 0)
-                        {
-                            for (; j < head; j++)
-                            {
-                                Unsafe.Add(ref g, j) = (Unsafe.Add(ref er, j) * rowInv - (j == label ? 1f : 0f)) * rowScale;
-                            }
-                            for (; j <= classCount - 16; j += 16)
-                            {
-                                Vector256<float> pLo = CceVector.Load256(ref Unsafe.Add(ref er, j)) * vinv;
-                                if ((nuint)((nint)label - (j)) < 8)
-                                {
-                                    pLo -= CceVector.OneHot256((nint)label - (j));
-                                }
-                                CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j), pLo * vscale);
-                                Vector256<float> pHi = CceVector.Load256(ref Unsafe.Add(ref er, j + 8)) * vinv;
-                                if ((nuint)((nint)label - (j + 8)) < 8)
-                                {
-                                    pHi -= CceVector.OneHot256((nint)label - (j + 8));
-                                }
-                                CceVector.StoreNonTemporal(ref Unsafe.Add(ref g, j + 8), pHi * vscale);
-                            }
-                        }
-                    }
-                    for (; j <= classCount - 8; j += 8)
-                    {
-                        Vector256<float> p = CceVector.Load256(ref Unsafe.Add(ref er, j)) * vinv;
-                        if ((nuint)((nint)label - j) < 8)
-                        {
-                            p -= CceVector.OneHot256((nint)label - j);
-                        }
-                        CceVector.Store(ref Unsafe.Add(ref g, j), p * vscale);
-                    }
-                    if (j < classCount)
-                    {
-                        int count = classCount - j;
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (CceVector.LoadPartial256(ref Unsafe.Add(ref er, j), count, 0f) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
+                        CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
                     }
                     // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
                     if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
@@ -351,65 +423,8 @@ namespace CceGen.Generated
                         correct++;
                     }
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            CceVector.StreamFence(stream);
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float gradient, float scale, bool stream, ref int correct)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
-                ref float g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                float rowScale = scale; // 1 / B for the mean
-
-                CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
-                for (int j = 0; j < classCount; j++)
-                {
-                    maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
-                }
-                float rowMax = maxLanes.Max();
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < classCount; j++)
-                {
-                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
-                }
-                float rowSum = sumLanes.Sum();
-                // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
-                float invSum = 1f / rowSum;
-                for (int j = 0; j < classCount; j++)
-                {
-                    CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
-                }
-                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                {
-                    CceRow.CanonicalizeNaNs(ref g, classCount);
-                }
-                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                // a row whose loss is NaN (a NaN or +inf logit) never counts.
-                if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
-                {
-                    correct++;
-                }
-            }
-            return total;
         }
     }
 }

@@ -32,284 +32,365 @@ namespace CceGen.Generated
     {
         public static float Run(ReadOnlySpan<float> predictions, int classCount, ReadOnlySpan<int> labels)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            CceShape.ClassCount(classCount, "classCount");
-            int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "logits");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(classCount);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                CceShape.ClassCount(classCount, "classCount");
+                int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "logits");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(classCount);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount),
+                    };
+                }
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
-            double total = 0;
-            // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
-            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
-            // Columns j >= classCount are -inf and their exps +0, as the per-row code's masked lanes.
-            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            unchecked
             {
-                Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
-                Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
-                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                double total = 0;
+                // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+                // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                // Columns j >= classCount are -inf and their exps +0, as the per-row code's masked lanes.
+                if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
                 {
-                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
-                    CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
-                    Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
-                    Vector512<float> z1 = 1 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
-                    Vector512<float> z2 = 2 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;
-                    Vector512<float> z3 = 3 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets) : negInf;
-                    Vector512<float> z4 = 4 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 4), rowOffsets) : negInf;
-                    Vector512<float> z5 = 5 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 5), rowOffsets) : negInf;
-                    Vector512<float> z6 = 6 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 6), rowOffsets) : negInf;
-                    Vector512<float> z7 = 7 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 7), rowOffsets) : negInf;
-                    Vector512<float> z8 = 8 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 8), rowOffsets) : negInf;
-                    Vector512<float> z9 = 9 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 9), rowOffsets) : negInf;
-                    Vector512<float> z10 = 10 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 10), rowOffsets) : negInf;
-                    Vector512<float> z11 = 11 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 11), rowOffsets) : negInf;
-                    Vector512<float> z12 = 12 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 12), rowOffsets) : negInf;
-                    Vector512<float> z13 = 13 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 13), rowOffsets) : negInf;
-                    Vector512<float> z14 = 14 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 14), rowOffsets) : negInf;
-                    Vector512<float> z15 = 15 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 15), rowOffsets) : negInf;
-                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
-                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
-                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
-                    Vector512<float> m0 = Vector512.MaxNative(z0, z8);
-                    Vector512<float> m1 = Vector512.MaxNative(z1, z9);
-                    Vector512<float> m2 = Vector512.MaxNative(z2, z10);
-                    Vector512<float> m3 = Vector512.MaxNative(z3, z11);
-                    Vector512<float> m4 = Vector512.MaxNative(z4, z12);
-                    Vector512<float> m5 = Vector512.MaxNative(z5, z13);
-                    Vector512<float> m6 = Vector512.MaxNative(z6, z14);
-                    Vector512<float> m7 = Vector512.MaxNative(z7, z15);
-                    Vector512<float> m8 = Vector512.MaxNative(m0, m4);
-                    Vector512<float> m9 = Vector512.MaxNative(m1, m5);
-                    Vector512<float> m10 = Vector512.MaxNative(m2, m6);
-                    Vector512<float> m11 = Vector512.MaxNative(m3, m7);
-                    Vector512<float> m12 = Vector512.MaxNative(m8, m10);
-                    Vector512<float> m13 = Vector512.MaxNative(m9, m11);
-                    Vector512<float> m14 = Vector512.MaxNative(m12, m13);
-                    Vector512<float> max = m14;
-                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
-                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
-                    Vector512<float> e1 = 1 < classCount ? ExpOperator.InvokeNonPositive(z1 - max) : Vector512<float>.Zero;
-                    Vector512<float> e2 = 2 < classCount ? ExpOperator.InvokeNonPositive(z2 - max) : Vector512<float>.Zero;
-                    Vector512<float> e3 = 3 < classCount ? ExpOperator.InvokeNonPositive(z3 - max) : Vector512<float>.Zero;
-                    Vector512<float> e4 = 4 < classCount ? ExpOperator.InvokeNonPositive(z4 - max) : Vector512<float>.Zero;
-                    Vector512<float> e5 = 5 < classCount ? ExpOperator.InvokeNonPositive(z5 - max) : Vector512<float>.Zero;
-                    Vector512<float> e6 = 6 < classCount ? ExpOperator.InvokeNonPositive(z6 - max) : Vector512<float>.Zero;
-                    Vector512<float> e7 = 7 < classCount ? ExpOperator.InvokeNonPositive(z7 - max) : Vector512<float>.Zero;
-                    Vector512<float> e8 = 8 < classCount ? ExpOperator.InvokeNonPositive(z8 - max) : Vector512<float>.Zero;
-                    Vector512<float> e9 = 9 < classCount ? ExpOperator.InvokeNonPositive(z9 - max) : Vector512<float>.Zero;
-                    Vector512<float> e10 = 10 < classCount ? ExpOperator.InvokeNonPositive(z10 - max) : Vector512<float>.Zero;
-                    Vector512<float> e11 = 11 < classCount ? ExpOperator.InvokeNonPositive(z11 - max) : Vector512<float>.Zero;
-                    Vector512<float> e12 = 12 < classCount ? ExpOperator.InvokeNonPositive(z12 - max) : Vector512<float>.Zero;
-                    Vector512<float> e13 = 13 < classCount ? ExpOperator.InvokeNonPositive(z13 - max) : Vector512<float>.Zero;
-                    Vector512<float> e14 = 14 < classCount ? ExpOperator.InvokeNonPositive(z14 - max) : Vector512<float>.Zero;
-                    Vector512<float> e15 = 15 < classCount ? ExpOperator.InvokeNonPositive(z15 - max) : Vector512<float>.Zero;
-                    Vector512<float> s15 = e0 + e8;
-                    Vector512<float> s16 = e1 + e9;
-                    Vector512<float> s17 = e2 + e10;
-                    Vector512<float> s18 = e3 + e11;
-                    Vector512<float> s19 = e4 + e12;
-                    Vector512<float> s20 = e5 + e13;
-                    Vector512<float> s21 = e6 + e14;
-                    Vector512<float> s22 = e7 + e15;
-                    Vector512<float> s23 = s15 + s19;
-                    Vector512<float> s24 = s16 + s20;
-                    Vector512<float> s25 = s17 + s21;
-                    Vector512<float> s26 = s18 + s22;
-                    Vector512<float> s27 = s23 + s25;
-                    Vector512<float> s28 = s24 + s26;
-                    Vector512<float> s29 = s27 + s28;
-                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
-                    Vector512<float> loss = (max - zy) + LogOperator.Invoke(s29);
-                    total = CceColumns.AddInRowOrder(total, loss);
+                    Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
+                    Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
+                    for (; rowEnd - rowStart >= 16; rowStart += 16)
+                    {
+                        Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                        CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
+                        Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                        Vector512<float> z1 = 1 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
+                        Vector512<float> z2 = 2 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;
+                        Vector512<float> z3 = 3 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets) : negInf;
+                        Vector512<float> z4 = 4 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 4), rowOffsets) : negInf;
+                        Vector512<float> z5 = 5 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 5), rowOffsets) : negInf;
+                        Vector512<float> z6 = 6 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 6), rowOffsets) : negInf;
+                        Vector512<float> z7 = 7 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 7), rowOffsets) : negInf;
+                        Vector512<float> z8 = 8 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 8), rowOffsets) : negInf;
+                        Vector512<float> z9 = 9 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 9), rowOffsets) : negInf;
+                        Vector512<float> z10 = 10 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 10), rowOffsets) : negInf;
+                        Vector512<float> z11 = 11 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 11), rowOffsets) : negInf;
+                        Vector512<float> z12 = 12 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 12), rowOffsets) : negInf;
+                        Vector512<float> z13 = 13 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 13), rowOffsets) : negInf;
+                        Vector512<float> z14 = 14 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 14), rowOffsets) : negInf;
+                        Vector512<float> z15 = 15 < classCount ? CceColumns.Gather512(ref Unsafe.Add(ref x, 15), rowOffsets) : negInf;
+                        Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                        // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                        // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                        Vector512<float> m0 = Vector512.MaxNative(z0, z8);
+                        Vector512<float> m1 = Vector512.MaxNative(z1, z9);
+                        Vector512<float> m2 = Vector512.MaxNative(z2, z10);
+                        Vector512<float> m3 = Vector512.MaxNative(z3, z11);
+                        Vector512<float> m4 = Vector512.MaxNative(z4, z12);
+                        Vector512<float> m5 = Vector512.MaxNative(z5, z13);
+                        Vector512<float> m6 = Vector512.MaxNative(z6, z14);
+                        Vector512<float> m7 = Vector512.MaxNative(z7, z15);
+                        Vector512<float> m8 = Vector512.MaxNative(m0, m4);
+                        Vector512<float> m9 = Vector512.MaxNative(m1, m5);
+                        Vector512<float> m10 = Vector512.MaxNative(m2, m6);
+                        Vector512<float> m11 = Vector512.MaxNative(m3, m7);
+                        Vector512<float> m12 = Vector512.MaxNative(m8, m10);
+                        Vector512<float> m13 = Vector512.MaxNative(m9, m11);
+                        Vector512<float> m14 = Vector512.MaxNative(m12, m13);
+                        Vector512<float> max = m14;
+                        // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                        Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                        Vector512<float> e1 = 1 < classCount ? ExpOperator.InvokeNonPositive(z1 - max) : Vector512<float>.Zero;
+                        Vector512<float> e2 = 2 < classCount ? ExpOperator.InvokeNonPositive(z2 - max) : Vector512<float>.Zero;
+                        Vector512<float> e3 = 3 < classCount ? ExpOperator.InvokeNonPositive(z3 - max) : Vector512<float>.Zero;
+                        Vector512<float> e4 = 4 < classCount ? ExpOperator.InvokeNonPositive(z4 - max) : Vector512<float>.Zero;
+                        Vector512<float> e5 = 5 < classCount ? ExpOperator.InvokeNonPositive(z5 - max) : Vector512<float>.Zero;
+                        Vector512<float> e6 = 6 < classCount ? ExpOperator.InvokeNonPositive(z6 - max) : Vector512<float>.Zero;
+                        Vector512<float> e7 = 7 < classCount ? ExpOperator.InvokeNonPositive(z7 - max) : Vector512<float>.Zero;
+                        Vector512<float> e8 = 8 < classCount ? ExpOperator.InvokeNonPositive(z8 - max) : Vector512<float>.Zero;
+                        Vector512<float> e9 = 9 < classCount ? ExpOperator.InvokeNonPositive(z9 - max) : Vector512<float>.Zero;
+                        Vector512<float> e10 = 10 < classCount ? ExpOperator.InvokeNonPositive(z10 - max) : Vector512<float>.Zero;
+                        Vector512<float> e11 = 11 < classCount ? ExpOperator.InvokeNonPositive(z11 - max) : Vector512<float>.Zero;
+                        Vector512<float> e12 = 12 < classCount ? ExpOperator.InvokeNonPositive(z12 - max) : Vector512<float>.Zero;
+                        Vector512<float> e13 = 13 < classCount ? ExpOperator.InvokeNonPositive(z13 - max) : Vector512<float>.Zero;
+                        Vector512<float> e14 = 14 < classCount ? ExpOperator.InvokeNonPositive(z14 - max) : Vector512<float>.Zero;
+                        Vector512<float> e15 = 15 < classCount ? ExpOperator.InvokeNonPositive(z15 - max) : Vector512<float>.Zero;
+                        Vector512<float> s15 = e0 + e8;
+                        Vector512<float> s16 = e1 + e9;
+                        Vector512<float> s17 = e2 + e10;
+                        Vector512<float> s18 = e3 + e11;
+                        Vector512<float> s19 = e4 + e12;
+                        Vector512<float> s20 = e5 + e13;
+                        Vector512<float> s21 = e6 + e14;
+                        Vector512<float> s22 = e7 + e15;
+                        Vector512<float> s23 = s15 + s19;
+                        Vector512<float> s24 = s16 + s20;
+                        Vector512<float> s25 = s17 + s21;
+                        Vector512<float> s26 = s18 + s22;
+                        Vector512<float> s27 = s23 + s25;
+                        Vector512<float> s28 = s24 + s26;
+                        Vector512<float> s29 = s27 + s28;
+                        // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                        Vector512<float> loss = (max - zy) + LogOperator.Invoke(s29);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                    }
                 }
+
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+                {
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector512<float> max = Vector512.Create(float.NegativeInfinity);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            max = Vector512.MaxNative(max, CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            max = Vector512.MaxNative(max, CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity));
+                        }
+                        float rowMax = CceVector.Max(max);
+
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        Vector512<float> vmax = Vector512.Create(rowMax);
+                        Vector512<float> sum = Vector512<float>.Zero;
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sum += ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sum += ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity) - vmax);
+                        }
+                        float rowSum = CceVector.Sum(sum);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                    }
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
             }
-
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
-                {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)classCount)
-                    {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
-
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector512<float> max = Vector512.Create(float.NegativeInfinity);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        max = Vector512.MaxNative(max, CceVector.Load512(ref Unsafe.Add(ref x, j)));
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        max = Vector512.MaxNative(max, CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity));
-                    }
-                    float rowMax = CceVector.Max(max);
-
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    for (j = 0; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sum += ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax);
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        sum += ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity) - vmax);
-                    }
-                    float rowSum = CceVector.Sum(sum);
-                    // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
-                }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
-            }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
         {
-            double total = 0;
-            // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
-            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
-            // Columns j >= classCount are -inf and their exps +0, as the per-row code's masked lanes.
-            if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            unchecked
             {
-                Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
-                Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
-                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                double total = 0;
+                // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+                // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                // Columns j >= classCount are -inf and their exps +0, as the per-row code's masked lanes.
+                if (classCount <= 16 && classCount <= CceColumns.MaxRowStride)
                 {
-                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
-                    CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
-                    Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
-                    Vector256<float> z1 = 1 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
-                    Vector256<float> z2 = 2 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;
-                    Vector256<float> z3 = 3 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets) : negInf;
-                    Vector256<float> z4 = 4 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 4), rowOffsets) : negInf;
-                    Vector256<float> z5 = 5 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 5), rowOffsets) : negInf;
-                    Vector256<float> z6 = 6 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 6), rowOffsets) : negInf;
-                    Vector256<float> z7 = 7 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 7), rowOffsets) : negInf;
-                    Vector256<float> z8 = 8 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 8), rowOffsets) : negInf;
-                    Vector256<float> z9 = 9 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 9), rowOffsets) : negInf;
-                    Vector256<float> z10 = 10 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 10), rowOffsets) : negInf;
-                    Vector256<float> z11 = 11 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 11), rowOffsets) : negInf;
-                    Vector256<float> z12 = 12 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 12), rowOffsets) : negInf;
-                    Vector256<float> z13 = 13 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 13), rowOffsets) : negInf;
-                    Vector256<float> z14 = 14 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 14), rowOffsets) : negInf;
-                    Vector256<float> z15 = 15 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 15), rowOffsets) : negInf;
-                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
-                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
-                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
-                    Vector256<float> m0 = Vector256.MaxNative(z0, z8);
-                    Vector256<float> m1 = Vector256.MaxNative(z1, z9);
-                    Vector256<float> m2 = Vector256.MaxNative(z2, z10);
-                    Vector256<float> m3 = Vector256.MaxNative(z3, z11);
-                    Vector256<float> m4 = Vector256.MaxNative(z4, z12);
-                    Vector256<float> m5 = Vector256.MaxNative(z5, z13);
-                    Vector256<float> m6 = Vector256.MaxNative(z6, z14);
-                    Vector256<float> m7 = Vector256.MaxNative(z7, z15);
-                    Vector256<float> m8 = Vector256.MaxNative(m0, m4);
-                    Vector256<float> m9 = Vector256.MaxNative(m1, m5);
-                    Vector256<float> m10 = Vector256.MaxNative(m2, m6);
-                    Vector256<float> m11 = Vector256.MaxNative(m3, m7);
-                    Vector256<float> m12 = Vector256.MaxNative(m8, m10);
-                    Vector256<float> m13 = Vector256.MaxNative(m9, m11);
-                    Vector256<float> m14 = Vector256.MaxNative(m12, m13);
-                    Vector256<float> max = m14;
-                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
-                    Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
-                    Vector256<float> e1 = 1 < classCount ? ExpOperator.InvokeNonPositive(z1 - max) : Vector256<float>.Zero;
-                    Vector256<float> e2 = 2 < classCount ? ExpOperator.InvokeNonPositive(z2 - max) : Vector256<float>.Zero;
-                    Vector256<float> e3 = 3 < classCount ? ExpOperator.InvokeNonPositive(z3 - max) : Vector256<float>.Zero;
-                    Vector256<float> e4 = 4 < classCount ? ExpOperator.InvokeNonPositive(z4 - max) : Vector256<float>.Zero;
-                    Vector256<float> e5 = 5 < classCount ? ExpOperator.InvokeNonPositive(z5 - max) : Vector256<float>.Zero;
-                    Vector256<float> e6 = 6 < classCount ? ExpOperator.InvokeNonPositive(z6 - max) : Vector256<float>.Zero;
-                    Vector256<float> e7 = 7 < classCount ? ExpOperator.InvokeNonPositive(z7 - max) : Vector256<float>.Zero;
-                    Vector256<float> e8 = 8 < classCount ? ExpOperator.InvokeNonPositive(z8 - max) : Vector256<float>.Zero;
-                    Vector256<float> e9 = 9 < classCount ? ExpOperator.InvokeNonPositive(z9 - max) : Vector256<float>.Zero;
-                    Vector256<float> e10 = 10 < classCount ? ExpOperator.InvokeNonPositive(z10 - max) : Vector256<float>.Zero;
-                    Vector256<float> e11 = 11 < classCount ? ExpOperator.InvokeNonPositive(z11 - max) : Vector256<float>.Zero;
-                    Vector256<float> e12 = 12 < classCount ? ExpOperator.InvokeNonPositive(z12 - max) : Vector256<float>.Zero;
-                    Vector256<float> e13 = 13 < classCount ? ExpOperator.InvokeNonPositive(z13 - max) : Vector256<float>.Zero;
-                    Vector256<float> e14 = 14 < classCount ? ExpOperator.InvokeNonPositive(z14 - max) : Vector256<float>.Zero;
-                    Vector256<float> e15 = 15 < classCount ? ExpOperator.InvokeNonPositive(z15 - max) : Vector256<float>.Zero;
-                    Vector256<float> s15 = e0 + e8;
-                    Vector256<float> s16 = e1 + e9;
-                    Vector256<float> s17 = e2 + e10;
-                    Vector256<float> s18 = e3 + e11;
-                    Vector256<float> s19 = e4 + e12;
-                    Vector256<float> s20 = e5 + e13;
-                    Vector256<float> s21 = e6 + e14;
-                    Vector256<float> s22 = e7 + e15;
-                    Vector256<float> s23 = s15 + s19;
-                    Vector256<float> s24 = s16 + s20;
-                    Vector256<float> s25 = s17 + s21;
-                    Vector256<float> s26 = s18 + s22;
-                    Vector256<float> s27 = s23 + s25;
-                    Vector256<float> s28 = s24 + s26;
-                    Vector256<float> s29 = s27 + s28;
-                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
-                    Vector256<float> loss = (max - zy) + LogOperator.Invoke(s29);
-                    total = CceColumns.AddInRowOrder(total, loss);
+                    Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
+                    Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+                    for (; rowEnd - rowStart >= 8; rowStart += 8)
+                    {
+                        Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                        CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
+                        Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                        Vector256<float> z1 = 1 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets) : negInf;
+                        Vector256<float> z2 = 2 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets) : negInf;
+                        Vector256<float> z3 = 3 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets) : negInf;
+                        Vector256<float> z4 = 4 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 4), rowOffsets) : negInf;
+                        Vector256<float> z5 = 5 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 5), rowOffsets) : negInf;
+                        Vector256<float> z6 = 6 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 6), rowOffsets) : negInf;
+                        Vector256<float> z7 = 7 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 7), rowOffsets) : negInf;
+                        Vector256<float> z8 = 8 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 8), rowOffsets) : negInf;
+                        Vector256<float> z9 = 9 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 9), rowOffsets) : negInf;
+                        Vector256<float> z10 = 10 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 10), rowOffsets) : negInf;
+                        Vector256<float> z11 = 11 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 11), rowOffsets) : negInf;
+                        Vector256<float> z12 = 12 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 12), rowOffsets) : negInf;
+                        Vector256<float> z13 = 13 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 13), rowOffsets) : negInf;
+                        Vector256<float> z14 = 14 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 14), rowOffsets) : negInf;
+                        Vector256<float> z15 = 15 < classCount ? CceColumns.Gather256(ref Unsafe.Add(ref x, 15), rowOffsets) : negInf;
+                        Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                        // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                        // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                        Vector256<float> m0 = Vector256.MaxNative(z0, z8);
+                        Vector256<float> m1 = Vector256.MaxNative(z1, z9);
+                        Vector256<float> m2 = Vector256.MaxNative(z2, z10);
+                        Vector256<float> m3 = Vector256.MaxNative(z3, z11);
+                        Vector256<float> m4 = Vector256.MaxNative(z4, z12);
+                        Vector256<float> m5 = Vector256.MaxNative(z5, z13);
+                        Vector256<float> m6 = Vector256.MaxNative(z6, z14);
+                        Vector256<float> m7 = Vector256.MaxNative(z7, z15);
+                        Vector256<float> m8 = Vector256.MaxNative(m0, m4);
+                        Vector256<float> m9 = Vector256.MaxNative(m1, m5);
+                        Vector256<float> m10 = Vector256.MaxNative(m2, m6);
+                        Vector256<float> m11 = Vector256.MaxNative(m3, m7);
+                        Vector256<float> m12 = Vector256.MaxNative(m8, m10);
+                        Vector256<float> m13 = Vector256.MaxNative(m9, m11);
+                        Vector256<float> m14 = Vector256.MaxNative(m12, m13);
+                        Vector256<float> max = m14;
+                        // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                        Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                        Vector256<float> e1 = 1 < classCount ? ExpOperator.InvokeNonPositive(z1 - max) : Vector256<float>.Zero;
+                        Vector256<float> e2 = 2 < classCount ? ExpOperator.InvokeNonPositive(z2 - max) : Vector256<float>.Zero;
+                        Vector256<float> e3 = 3 < classCount ? ExpOperator.InvokeNonPositive(z3 - max) : Vector256<float>.Zero;
+                        Vector256<float> e4 = 4 < classCount ? ExpOperator.InvokeNonPositive(z4 - max) : Vector256<float>.Zero;
+                        Vector256<float> e5 = 5 < classCount ? ExpOperator.InvokeNonPositive(z5 - max) : Vector256<float>.Zero;
+                        Vector256<float> e6 = 6 < classCount ? ExpOperator.InvokeNonPositive(z6 - max) : Vector256<float>.Zero;
+                        Vector256<float> e7 = 7 < classCount ? ExpOperator.InvokeNonPositive(z7 - max) : Vector256<float>.Zero;
+                        Vector256<float> e8 = 8 < classCount ? ExpOperator.InvokeNonPositive(z8 - max) : Vector256<float>.Zero;
+                        Vector256<float> e9 = 9 < classCount ? ExpOperator.InvokeNonPositive(z9 - max) : Vector256<float>.Zero;
+                        Vector256<float> e10 = 10 < classCount ? ExpOperator.InvokeNonPositive(z10 - max) : Vector256<float>.Zero;
+                        Vector256<float> e11 = 11 < classCount ? ExpOperator.InvokeNonPositive(z11 - max) : Vector256<float>.Zero;
+                        Vector256<float> e12 = 12 < classCount ? ExpOperator.InvokeNonPositive(z12 - max) : Vector256<float>.Zero;
+                        Vector256<float> e13 = 13 < classCount ? ExpOperator.InvokeNonPositive(z13 - max) : Vector256<float>.Zero;
+                        Vector256<float> e14 = 14 < classCount ? ExpOperator.InvokeNonPositive(z14 - max) : Vector256<float>.Zero;
+                        Vector256<float> e15 = 15 < classCount ? ExpOperator.InvokeNonPositive(z15 - max) : Vector256<float>.Zero;
+                        Vector256<float> s15 = e0 + e8;
+                        Vector256<float> s16 = e1 + e9;
+                        Vector256<float> s17 = e2 + e10;
+                        Vector256<float> s18 = e3 + e11;
+                        Vector256<float> s19 = e4 + e12;
+                        Vector256<float> s20 = e5 + e13;
+                        Vector256<float> s21 = e6 + e14;
+                        Vector256<float> s22 = e7 + e15;
+                        Vector256<float> s23 = s15 + s19;
+                        Vector256<float> s24 = s16 + s20;
+                        Vector256<float> s25 = s17 + s21;
+                        Vector256<float> s26 = s18 + s22;
+                        Vector256<float> s27 = s23 + s25;
+                        Vector256<float> s28 = s24 + s26;
+                        Vector256<float> s29 = s27 + s28;
+                        // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                        Vector256<float> loss = (max - zy) + LogOperator.Invoke(s29);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                    }
                 }
-            }
 
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
+                        Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            maxLo = Vector256.MaxNative(maxLo, CceVector.Load256(ref Unsafe.Add(ref x, j)));
+                            maxHi = Vector256.MaxNative(maxHi, CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            maxLo = Vector256.MaxNative(maxLo, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity));
+                            if (rest > 8)
+                            {
+                                maxHi = Vector256.MaxNative(maxHi, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity));
+                            }
+                        }
+                        float rowMax = CceVector.Max(maxLo, maxHi);
+
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        Vector256<float> vmax = Vector256.Create(rowMax);
+                        Vector256<float> sumLo = Vector256<float>.Zero;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sumLo += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
+                            sumHi += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sumLo += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity) - vmax);
+                            if (rest > 8)
+                            {
+                                sumHi += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity) - vmax);
+                            }
+                        }
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)classCount)
@@ -317,92 +398,23 @@ namespace CceGen.Generated
                         CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
                     }
 
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
-                    Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
+                    CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
+                    for (int j = 0; j < classCount; j++)
                     {
-                        maxLo = Vector256.MaxNative(maxLo, CceVector.Load256(ref Unsafe.Add(ref x, j)));
-                        maxHi = Vector256.MaxNative(maxHi, CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
                     }
-                    if (j < classCount)
+                    float rowMax = maxLanes.Max();
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < classCount; j++)
                     {
-                        int rest = classCount - j;
-                        maxLo = Vector256.MaxNative(maxLo, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity));
-                        if (rest > 8)
-                        {
-                            maxHi = Vector256.MaxNative(maxHi, CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity));
-                        }
+                        sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                     }
-                    float rowMax = CceVector.Max(maxLo, maxHi);
-
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> sumLo = Vector256<float>.Zero;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    for (j = 0; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sumLo += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax);
-                        sumHi += ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax);
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        sumLo += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity) - vmax);
-                        if (rest > 8)
-                        {
-                            sumHi += ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity) - vmax);
-                        }
-                    }
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    float rowSum = sumLanes.Sum();
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
+                    total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd, int classCount)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
-
-                CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
-                for (int j = 0; j < classCount; j++)
-                {
-                    maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
-                }
-                float rowMax = maxLanes.Max();
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < classCount; j++)
-                {
-                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
-                }
-                float rowSum = sumLanes.Sum();
-                // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
-            }
-            return total;
         }
     }
 }

@@ -30,54 +30,60 @@ namespace CceGen.Generated
     {
         public static void Run(ReadOnlySpan<float> predictions, int classCount, ReadOnlySpan<long> labels, int labelStride, Span<float> losses)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            CceShape.ClassCount(classCount, "classCount");
-            CceShape.LabelStride(labelStride, "labelStride");
-            int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "probabilities");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, labelStride), "labels");
-            CceShape.Output(losses.Length, batch, "losses");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, float>(losses, predictions, "losses", "probabilities");
-            CceShape.Disjoint<float, long>(losses, labels, "losses", "labels");
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
+            {
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                CceShape.ClassCount(classCount, "classCount");
+                CceShape.LabelStride(labelStride, "labelStride");
+                int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "probabilities");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, labelStride), "labels");
+                CceShape.Output(losses.Length, batch, "losses");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, float>(losses, predictions, "losses", "probabilities");
+                CceShape.Disjoint<float, long>(losses, labels, "losses", "labels");
 
-            // PyTorch semantics read one element per row, so every CPU path runs the same code.
-            int rowStart = 0, rowEnd = batch;
-            Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, labelStride, ref MemoryMarshal.GetReference(losses));
+                // PyTorch semantics read one element per row, so every CPU path runs the same code.
+                int rowStart = 0, rowEnd = batch;
+                Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, labelStride, ref MemoryMarshal.GetReference(losses));
+            }
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
         private static void Rows(ref float predictions, ref long labels, int rowStart, int rowEnd, int classCount, int labelStride, ref float losses)
         {
-            bool longRows = classCount >= 256;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                bool longRows = classCount >= 256;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    long label = Unsafe.Add(ref labels, (nint)row * labelStride);
-                    if ((ulong)label >= (ulong)classCount)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        long label = Unsafe.Add(ref labels, (nint)row * labelStride);
+                        if ((ulong)label >= (ulong)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
 
-                    // Long rows: every p[label] is a separate DRAM line, so the one 16 rows ahead is requested now (a hint
-                    // only: it never faults, and an out-of-range label is reported when its row comes).
-                    if (longRows && row + 16 < rowEnd)
-                    {
-                        CceVector.Prefetch(ref predictions, (nint)(row + 16) * classCount + (nint)Unsafe.Add(ref labels, (nint)(row + 16) * labelStride));
+                        // Long rows: every p[label] is a separate DRAM line, so the one 16 rows ahead is requested now (a hint
+                        // only: it never faults, and an out-of-range label is reported when its row comes).
+                        if (longRows && row + 16 < rowEnd)
+                        {
+                            CceVector.Prefetch(ref predictions, (nint)(row + 16) * classCount + (nint)Unsafe.Add(ref labels, (nint)(row + 16) * labelStride));
+                        }
+                        logArgs[r] = CceVector.Element(ref x, (nint)label);
                     }
-                    logArgs[r] = CceVector.Element(ref x, (nint)label);
-                }
-                CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
-                for (int r = 0; r < rows; r++)
-                {
-                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
+                    CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
+                    }
                 }
             }
         }

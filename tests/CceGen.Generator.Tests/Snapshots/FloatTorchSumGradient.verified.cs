@@ -35,77 +35,83 @@ namespace CceGen.Generated
 
         public static float Run(ReadOnlySpan<float> predictions, ReadOnlySpan<int> labels, Span<float> gradient, out int correct)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "p");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-            CceShape.Gradient(gradient.Length, batch, C, RowStride, "gradient");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "p");
-            CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
-            correct = 0;
-
-            // PyTorch semantics read one element per row, so every CPU path runs the same code.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(1);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f, CceVector.StreamGradient((long)batch * RowStride), ref correct);
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "p");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+                CceShape.Gradient(gradient.Length, batch, C, RowStride, "gradient");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, float>(gradient, predictions, "gradient", "p");
+                CceShape.Disjoint<float, int>(gradient, labels, "gradient", "labels");
+                correct = 0;
+
+                // PyTorch semantics read one element per row, so every CPU path runs the same code.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(1);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+                {
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, ref MemoryMarshal.GetReference(gradient), 1f, CceVector.StreamGradient((long)batch * RowStride), ref correct);
+                }
+                // Any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total);
             }
-            // Any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total);
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
         private static double Rows(ref float predictions, ref int labels, int rowStart, int rowEnd, ref float gradient, float scale, bool stream, ref int correct)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)C)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                    }
-                    ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
-                    float rowScale = scale;
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)row * RowStride);
+                        float rowScale = scale;
 
-                    logArgs[r] = CceVector.Element(ref x, (nint)label);
-                    // dL/dp = -scale / p[label] at the label (one rounding: finite even for tiny p), 0 elsewhere.
-                    for (int j = 0; j < C; j++)
-                    {
-                        CceVector.StoreElement(ref g, j, 0f);
+                        logArgs[r] = CceVector.Element(ref x, (nint)label);
+                        // dL/dp = -scale / p[label] at the label (one rounding: finite even for tiny p), 0 elsewhere.
+                        for (int j = 0; j < C; j++)
+                        {
+                            CceVector.StoreElement(ref g, j, 0f);
+                        }
+                        float labelGradient = -rowScale / CceVector.Element(ref x, (nint)label);
+                        CceVector.StoreElement(ref g, (nint)label, float.IsNaN(labelGradient) ? float.NaN : labelGradient); // every NaN as float.NaN
+                        // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                        // a row holding a NaN never counts (its maximum is NaN).
+                        if (CceRow.IsFirstMax(ref x, (nint)label, CceRow.Max(ref x, C)))
+                        {
+                            correct++;
+                        }
                     }
-                    float labelGradient = -rowScale / CceVector.Element(ref x, (nint)label);
-                    CceVector.StoreElement(ref g, (nint)label, float.IsNaN(labelGradient) ? float.NaN : labelGradient); // every NaN as float.NaN
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                    // a row holding a NaN never counts (its maximum is NaN).
-                    if (CceRow.IsFirstMax(ref x, (nint)label, CceRow.Max(ref x, C)))
+                    CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
                     {
-                        correct++;
+                        groupTotal += -logArgs[r];
                     }
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += -logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
     }
 }

@@ -33,158 +33,164 @@ namespace CceGen.Generated
     {
         public static void Run(ReadOnlySpan<Half> predictions, int classCount, ReadOnlySpan<int> labels, Span<float> losses)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            CceShape.ClassCount(classCount, "classCount");
-            int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "probabilities");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-            CceShape.Output(losses.Length, batch, "losses");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, Half>(losses, predictions, "losses", "probabilities");
-            CceShape.Disjoint<float, int>(losses, labels, "losses", "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            int rowStart = 0, rowEnd = batch;
-            switch (CpuDispatch.Current)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses)); break;
-                case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses)); break;
-                default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses)); break;
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                CceShape.ClassCount(classCount, "classCount");
+                int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "probabilities");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+                CceShape.Output(losses.Length, batch, "losses");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, Half>(losses, predictions, "losses", "probabilities");
+                CceShape.Disjoint<float, int>(losses, labels, "losses", "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                int rowStart = 0, rowEnd = batch;
+                switch (CpuDispatch.Current)
+                {
+                    case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses)); break;
+                    case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses)); break;
+                    default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses)); break;
+                }
             }
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         private static void Avx512(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses)
         {
-            // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
-            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
-            // Columns j >= classCount are +0, as the per-row code's masked lanes.
-            if (classCount >= 2 && classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            unchecked
             {
-                Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
-                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                // classCount <= 16 (tested here): whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+                // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                // Columns j >= classCount are +0, as the per-row code's masked lanes.
+                if (classCount >= 2 && classCount <= 16 && classCount <= CceColumns.MaxRowStride)
                 {
-                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
-                    CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
-                    // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly; for an odd classCount the
-                    // last column is the second half of the pair that starts one column earlier, so no gather passes a row.
-                    Vector512<uint> h0 = CceColumns.GatherPairs512(ref x, rowOffsets); // classCount >= 2
-                    Vector512<float> z0 = CceColumns.WidenLow(h0);
-                    Vector512<float> z1 = CceColumns.WidenHigh(h0);
-                    Vector512<uint> h1 = 3 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 2), rowOffsets) : 2 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 1), rowOffsets) : default;
-                    Vector512<float> z2 = 3 < classCount ? CceColumns.WidenLow(h1) : 2 < classCount ? CceColumns.WidenHigh(h1) : Vector512<float>.Zero;
-                    Vector512<float> z3 = 3 < classCount ? CceColumns.WidenHigh(h1) : Vector512<float>.Zero;
-                    Vector512<uint> h2 = 5 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 4), rowOffsets) : 4 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 3), rowOffsets) : default;
-                    Vector512<float> z4 = 5 < classCount ? CceColumns.WidenLow(h2) : 4 < classCount ? CceColumns.WidenHigh(h2) : Vector512<float>.Zero;
-                    Vector512<float> z5 = 5 < classCount ? CceColumns.WidenHigh(h2) : Vector512<float>.Zero;
-                    Vector512<uint> h3 = 7 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 6), rowOffsets) : 6 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 5), rowOffsets) : default;
-                    Vector512<float> z6 = 7 < classCount ? CceColumns.WidenLow(h3) : 6 < classCount ? CceColumns.WidenHigh(h3) : Vector512<float>.Zero;
-                    Vector512<float> z7 = 7 < classCount ? CceColumns.WidenHigh(h3) : Vector512<float>.Zero;
-                    Vector512<uint> h4 = 9 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 8), rowOffsets) : 8 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 7), rowOffsets) : default;
-                    Vector512<float> z8 = 9 < classCount ? CceColumns.WidenLow(h4) : 8 < classCount ? CceColumns.WidenHigh(h4) : Vector512<float>.Zero;
-                    Vector512<float> z9 = 9 < classCount ? CceColumns.WidenHigh(h4) : Vector512<float>.Zero;
-                    Vector512<uint> h5 = 11 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 10), rowOffsets) : 10 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 9), rowOffsets) : default;
-                    Vector512<float> z10 = 11 < classCount ? CceColumns.WidenLow(h5) : 10 < classCount ? CceColumns.WidenHigh(h5) : Vector512<float>.Zero;
-                    Vector512<float> z11 = 11 < classCount ? CceColumns.WidenHigh(h5) : Vector512<float>.Zero;
-                    Vector512<uint> h6 = 13 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 12), rowOffsets) : 12 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 11), rowOffsets) : default;
-                    Vector512<float> z12 = 13 < classCount ? CceColumns.WidenLow(h6) : 12 < classCount ? CceColumns.WidenHigh(h6) : Vector512<float>.Zero;
-                    Vector512<float> z13 = 13 < classCount ? CceColumns.WidenHigh(h6) : Vector512<float>.Zero;
-                    Vector512<uint> h7 = 15 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 14), rowOffsets) : 14 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 13), rowOffsets) : default;
-                    Vector512<float> z14 = 15 < classCount ? CceColumns.WidenLow(h7) : 14 < classCount ? CceColumns.WidenHigh(h7) : Vector512<float>.Zero;
-                    Vector512<float> z15 = 15 < classCount ? CceColumns.WidenHigh(h7) : Vector512<float>.Zero;
-                    Vector512<float> zy = z0;
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(1)).AsSingle(), z1, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(2)).AsSingle(), z2, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(3)).AsSingle(), z3, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(4)).AsSingle(), z4, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(5)).AsSingle(), z5, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(6)).AsSingle(), z6, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(7)).AsSingle(), z7, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(8)).AsSingle(), z8, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(9)).AsSingle(), z9, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(10)).AsSingle(), z10, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(11)).AsSingle(), z11, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(12)).AsSingle(), z12, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(13)).AsSingle(), z13, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(14)).AsSingle(), z14, zy);
-                    zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(15)).AsSingle(), z15, zy);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
-                    // (columns >= classCount are +0, as the per-row code's masked lanes).
-                    Vector512<float> c0 = ClipOperator.Invoke(z0);
-                    Vector512<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector512<float>.Zero;
-                    Vector512<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector512<float>.Zero;
-                    Vector512<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector512<float>.Zero;
-                    Vector512<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector512<float>.Zero;
-                    Vector512<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector512<float>.Zero;
-                    Vector512<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector512<float>.Zero;
-                    Vector512<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector512<float>.Zero;
-                    Vector512<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector512<float>.Zero;
-                    Vector512<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector512<float>.Zero;
-                    Vector512<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector512<float>.Zero;
-                    Vector512<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector512<float>.Zero;
-                    Vector512<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector512<float>.Zero;
-                    Vector512<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector512<float>.Zero;
-                    Vector512<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector512<float>.Zero;
-                    Vector512<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector512<float>.Zero;
-                    Vector512<float> s0 = c0 + c8;
-                    Vector512<float> s1 = c1 + c9;
-                    Vector512<float> s2 = c2 + c10;
-                    Vector512<float> s3 = c3 + c11;
-                    Vector512<float> s4 = c4 + c12;
-                    Vector512<float> s5 = c5 + c13;
-                    Vector512<float> s6 = c6 + c14;
-                    Vector512<float> s7 = c7 + c15;
-                    Vector512<float> s8 = s0 + s4;
-                    Vector512<float> s9 = s1 + s5;
-                    Vector512<float> s10 = s2 + s6;
-                    Vector512<float> s11 = s3 + s7;
-                    Vector512<float> s12 = s8 + s10;
-                    Vector512<float> s13 = s9 + s11;
-                    Vector512<float> s14 = s12 + s13;
-                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
-                    Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
-                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
+                    Vector512<int> rowOffsets = CceColumns.RowOffsets512(classCount);
+                    for (; rowEnd - rowStart >= 16; rowStart += 16)
+                    {
+                        Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, classCount, "labels");
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                        CceColumns.PrefetchGroup(ref x, 16, classCount); // the group 64 rows ahead (gathers do not train the prefetchers)
+                        // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly; for an odd classCount the
+                        // last column is the second half of the pair that starts one column earlier, so no gather passes a row.
+                        Vector512<uint> h0 = CceColumns.GatherPairs512(ref x, rowOffsets); // classCount >= 2
+                        Vector512<float> z0 = CceColumns.WidenLow(h0);
+                        Vector512<float> z1 = CceColumns.WidenHigh(h0);
+                        Vector512<uint> h1 = 3 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 2), rowOffsets) : 2 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 1), rowOffsets) : default;
+                        Vector512<float> z2 = 3 < classCount ? CceColumns.WidenLow(h1) : 2 < classCount ? CceColumns.WidenHigh(h1) : Vector512<float>.Zero;
+                        Vector512<float> z3 = 3 < classCount ? CceColumns.WidenHigh(h1) : Vector512<float>.Zero;
+                        Vector512<uint> h2 = 5 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 4), rowOffsets) : 4 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 3), rowOffsets) : default;
+                        Vector512<float> z4 = 5 < classCount ? CceColumns.WidenLow(h2) : 4 < classCount ? CceColumns.WidenHigh(h2) : Vector512<float>.Zero;
+                        Vector512<float> z5 = 5 < classCount ? CceColumns.WidenHigh(h2) : Vector512<float>.Zero;
+                        Vector512<uint> h3 = 7 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 6), rowOffsets) : 6 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 5), rowOffsets) : default;
+                        Vector512<float> z6 = 7 < classCount ? CceColumns.WidenLow(h3) : 6 < classCount ? CceColumns.WidenHigh(h3) : Vector512<float>.Zero;
+                        Vector512<float> z7 = 7 < classCount ? CceColumns.WidenHigh(h3) : Vector512<float>.Zero;
+                        Vector512<uint> h4 = 9 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 8), rowOffsets) : 8 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 7), rowOffsets) : default;
+                        Vector512<float> z8 = 9 < classCount ? CceColumns.WidenLow(h4) : 8 < classCount ? CceColumns.WidenHigh(h4) : Vector512<float>.Zero;
+                        Vector512<float> z9 = 9 < classCount ? CceColumns.WidenHigh(h4) : Vector512<float>.Zero;
+                        Vector512<uint> h5 = 11 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 10), rowOffsets) : 10 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 9), rowOffsets) : default;
+                        Vector512<float> z10 = 11 < classCount ? CceColumns.WidenLow(h5) : 10 < classCount ? CceColumns.WidenHigh(h5) : Vector512<float>.Zero;
+                        Vector512<float> z11 = 11 < classCount ? CceColumns.WidenHigh(h5) : Vector512<float>.Zero;
+                        Vector512<uint> h6 = 13 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 12), rowOffsets) : 12 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 11), rowOffsets) : default;
+                        Vector512<float> z12 = 13 < classCount ? CceColumns.WidenLow(h6) : 12 < classCount ? CceColumns.WidenHigh(h6) : Vector512<float>.Zero;
+                        Vector512<float> z13 = 13 < classCount ? CceColumns.WidenHigh(h6) : Vector512<float>.Zero;
+                        Vector512<uint> h7 = 15 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 14), rowOffsets) : 14 < classCount ? CceColumns.GatherPairs512(ref Unsafe.Add(ref x, 13), rowOffsets) : default;
+                        Vector512<float> z14 = 15 < classCount ? CceColumns.WidenLow(h7) : 14 < classCount ? CceColumns.WidenHigh(h7) : Vector512<float>.Zero;
+                        Vector512<float> z15 = 15 < classCount ? CceColumns.WidenHigh(h7) : Vector512<float>.Zero;
+                        Vector512<float> zy = z0;
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(1)).AsSingle(), z1, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(2)).AsSingle(), z2, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(3)).AsSingle(), z3, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(4)).AsSingle(), z4, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(5)).AsSingle(), z5, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(6)).AsSingle(), z6, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(7)).AsSingle(), z7, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(8)).AsSingle(), z8, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(9)).AsSingle(), z9, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(10)).AsSingle(), z10, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(11)).AsSingle(), z11, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(12)).AsSingle(), z12, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(13)).AsSingle(), z13, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(14)).AsSingle(), z14, zy);
+                        zy = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(15)).AsSingle(), z15, zy);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                        // (columns >= classCount are +0, as the per-row code's masked lanes).
+                        Vector512<float> c0 = ClipOperator.Invoke(z0);
+                        Vector512<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector512<float>.Zero;
+                        Vector512<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector512<float>.Zero;
+                        Vector512<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector512<float>.Zero;
+                        Vector512<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector512<float>.Zero;
+                        Vector512<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector512<float>.Zero;
+                        Vector512<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector512<float>.Zero;
+                        Vector512<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector512<float>.Zero;
+                        Vector512<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector512<float>.Zero;
+                        Vector512<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector512<float>.Zero;
+                        Vector512<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector512<float>.Zero;
+                        Vector512<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector512<float>.Zero;
+                        Vector512<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector512<float>.Zero;
+                        Vector512<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector512<float>.Zero;
+                        Vector512<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector512<float>.Zero;
+                        Vector512<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector512<float>.Zero;
+                        Vector512<float> s0 = c0 + c8;
+                        Vector512<float> s1 = c1 + c9;
+                        Vector512<float> s2 = c2 + c10;
+                        Vector512<float> s3 = c3 + c11;
+                        Vector512<float> s4 = c4 + c12;
+                        Vector512<float> s5 = c5 + c13;
+                        Vector512<float> s6 = c6 + c14;
+                        Vector512<float> s7 = c7 + c15;
+                        Vector512<float> s8 = s0 + s4;
+                        Vector512<float> s9 = s1 + s5;
+                        Vector512<float> s10 = s2 + s6;
+                        Vector512<float> s11 = s3 + s7;
+                        Vector512<float> s12 = s8 + s10;
+                        Vector512<float> s13 = s9 + s11;
+                        Vector512<float> s14 = s12 + s13;
+                        // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                        Vector512<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
+                        CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
+                    }
                 }
-            }
 
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)classCount)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
 
-                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                        Vector512<float> sum = Vector512<float>.Zero;
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            sum += ClipOperator.Invoke(CceVector.Load512(ref Unsafe.Add(ref x, j)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
+                        }
+                        float rowSum = CceVector.Sum(sum);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
                     }
-                    if (j < classCount)
+                    CceVector.LogInPlace512(ref logArgs);
+                    for (int r = 0; r < rows; r++)
                     {
-                        int rest = classCount - j;
-                        sum += Vector512.ConditionalSelect(CceVector.Mask512(rest), ClipOperator.Invoke(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, 0f)), Vector512<float>.Zero);
+                        Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
                     }
-                    float rowSum = CceVector.Sum(sum);
-                    // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
-                }
-                CceVector.LogInPlace512(ref logArgs);
-                for (int r = 0; r < rows; r++)
-                {
-                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
                 }
             }
         }
@@ -192,141 +198,144 @@ namespace CceGen.Generated
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         private static void Avx2(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses)
         {
-            // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
-            // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
-            // Columns j >= classCount are +0, as the per-row code's masked lanes.
-            if (classCount >= 2 && classCount <= 16 && classCount <= CceColumns.MaxRowStride)
+            unchecked
             {
-                Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
-                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                // classCount <= 16 (tested here): whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+                // lane), so clip and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                // Columns j >= classCount are +0, as the per-row code's masked lanes.
+                if (classCount >= 2 && classCount <= 16 && classCount <= CceColumns.MaxRowStride)
                 {
-                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
-                    CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
-                    // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly; for an odd classCount the
-                    // last column is the second half of the pair that starts one column earlier, so no gather passes a row.
-                    Vector256<uint> h0 = CceColumns.GatherPairs256(ref x, rowOffsets); // classCount >= 2
-                    Vector256<float> z0 = CceColumns.WidenLow(h0);
-                    Vector256<float> z1 = CceColumns.WidenHigh(h0);
-                    Vector256<uint> h1 = 3 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 2), rowOffsets) : 2 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 1), rowOffsets) : default;
-                    Vector256<float> z2 = 3 < classCount ? CceColumns.WidenLow(h1) : 2 < classCount ? CceColumns.WidenHigh(h1) : Vector256<float>.Zero;
-                    Vector256<float> z3 = 3 < classCount ? CceColumns.WidenHigh(h1) : Vector256<float>.Zero;
-                    Vector256<uint> h2 = 5 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 4), rowOffsets) : 4 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 3), rowOffsets) : default;
-                    Vector256<float> z4 = 5 < classCount ? CceColumns.WidenLow(h2) : 4 < classCount ? CceColumns.WidenHigh(h2) : Vector256<float>.Zero;
-                    Vector256<float> z5 = 5 < classCount ? CceColumns.WidenHigh(h2) : Vector256<float>.Zero;
-                    Vector256<uint> h3 = 7 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 6), rowOffsets) : 6 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 5), rowOffsets) : default;
-                    Vector256<float> z6 = 7 < classCount ? CceColumns.WidenLow(h3) : 6 < classCount ? CceColumns.WidenHigh(h3) : Vector256<float>.Zero;
-                    Vector256<float> z7 = 7 < classCount ? CceColumns.WidenHigh(h3) : Vector256<float>.Zero;
-                    Vector256<uint> h4 = 9 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 8), rowOffsets) : 8 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 7), rowOffsets) : default;
-                    Vector256<float> z8 = 9 < classCount ? CceColumns.WidenLow(h4) : 8 < classCount ? CceColumns.WidenHigh(h4) : Vector256<float>.Zero;
-                    Vector256<float> z9 = 9 < classCount ? CceColumns.WidenHigh(h4) : Vector256<float>.Zero;
-                    Vector256<uint> h5 = 11 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 10), rowOffsets) : 10 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 9), rowOffsets) : default;
-                    Vector256<float> z10 = 11 < classCount ? CceColumns.WidenLow(h5) : 10 < classCount ? CceColumns.WidenHigh(h5) : Vector256<float>.Zero;
-                    Vector256<float> z11 = 11 < classCount ? CceColumns.WidenHigh(h5) : Vector256<float>.Zero;
-                    Vector256<uint> h6 = 13 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 12), rowOffsets) : 12 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 11), rowOffsets) : default;
-                    Vector256<float> z12 = 13 < classCount ? CceColumns.WidenLow(h6) : 12 < classCount ? CceColumns.WidenHigh(h6) : Vector256<float>.Zero;
-                    Vector256<float> z13 = 13 < classCount ? CceColumns.WidenHigh(h6) : Vector256<float>.Zero;
-                    Vector256<uint> h7 = 15 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 14), rowOffsets) : 14 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 13), rowOffsets) : default;
-                    Vector256<float> z14 = 15 < classCount ? CceColumns.WidenLow(h7) : 14 < classCount ? CceColumns.WidenHigh(h7) : Vector256<float>.Zero;
-                    Vector256<float> z15 = 15 < classCount ? CceColumns.WidenHigh(h7) : Vector256<float>.Zero;
-                    Vector256<float> zy = z0;
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(1)).AsSingle(), z1, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(2)).AsSingle(), z2, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(3)).AsSingle(), z3, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(4)).AsSingle(), z4, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(5)).AsSingle(), z5, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(6)).AsSingle(), z6, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(7)).AsSingle(), z7, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(8)).AsSingle(), z8, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(9)).AsSingle(), z9, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(10)).AsSingle(), z10, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(11)).AsSingle(), z11, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(12)).AsSingle(), z12, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(13)).AsSingle(), z13, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(14)).AsSingle(), z14, zy);
-                    zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(15)).AsSingle(), z15, zy);
-                    // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
-                    // (columns >= classCount are +0, as the per-row code's masked lanes).
-                    Vector256<float> c0 = ClipOperator.Invoke(z0);
-                    Vector256<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector256<float>.Zero;
-                    Vector256<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector256<float>.Zero;
-                    Vector256<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector256<float>.Zero;
-                    Vector256<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector256<float>.Zero;
-                    Vector256<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector256<float>.Zero;
-                    Vector256<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector256<float>.Zero;
-                    Vector256<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector256<float>.Zero;
-                    Vector256<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector256<float>.Zero;
-                    Vector256<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector256<float>.Zero;
-                    Vector256<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector256<float>.Zero;
-                    Vector256<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector256<float>.Zero;
-                    Vector256<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector256<float>.Zero;
-                    Vector256<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector256<float>.Zero;
-                    Vector256<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector256<float>.Zero;
-                    Vector256<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector256<float>.Zero;
-                    Vector256<float> s0 = c0 + c8;
-                    Vector256<float> s1 = c1 + c9;
-                    Vector256<float> s2 = c2 + c10;
-                    Vector256<float> s3 = c3 + c11;
-                    Vector256<float> s4 = c4 + c12;
-                    Vector256<float> s5 = c5 + c13;
-                    Vector256<float> s6 = c6 + c14;
-                    Vector256<float> s7 = c7 + c15;
-                    Vector256<float> s8 = s0 + s4;
-                    Vector256<float> s9 = s1 + s5;
-                    Vector256<float> s10 = s2 + s6;
-                    Vector256<float> s11 = s3 + s7;
-                    Vector256<float> s12 = s8 + s10;
-                    Vector256<float> s13 = s9 + s11;
-                    Vector256<float> s14 = s12 + s13;
-                    // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
-                    Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
-                    CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
+                    Vector256<int> rowOffsets = CceColumns.RowOffsets256(classCount);
+                    for (; rowEnd - rowStart >= 8; rowStart += 8)
+                    {
+                        Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, classCount, "labels");
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)rowStart * classCount);
+                        CceColumns.PrefetchGroup(ref x, 8, classCount); // the group 32 rows ahead (gathers do not train the prefetchers)
+                        // Halves are read in pairs (one 32-bit gather per two columns) and widened exactly; for an odd classCount the
+                        // last column is the second half of the pair that starts one column earlier, so no gather passes a row.
+                        Vector256<uint> h0 = CceColumns.GatherPairs256(ref x, rowOffsets); // classCount >= 2
+                        Vector256<float> z0 = CceColumns.WidenLow(h0);
+                        Vector256<float> z1 = CceColumns.WidenHigh(h0);
+                        Vector256<uint> h1 = 3 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 2), rowOffsets) : 2 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 1), rowOffsets) : default;
+                        Vector256<float> z2 = 3 < classCount ? CceColumns.WidenLow(h1) : 2 < classCount ? CceColumns.WidenHigh(h1) : Vector256<float>.Zero;
+                        Vector256<float> z3 = 3 < classCount ? CceColumns.WidenHigh(h1) : Vector256<float>.Zero;
+                        Vector256<uint> h2 = 5 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 4), rowOffsets) : 4 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 3), rowOffsets) : default;
+                        Vector256<float> z4 = 5 < classCount ? CceColumns.WidenLow(h2) : 4 < classCount ? CceColumns.WidenHigh(h2) : Vector256<float>.Zero;
+                        Vector256<float> z5 = 5 < classCount ? CceColumns.WidenHigh(h2) : Vector256<float>.Zero;
+                        Vector256<uint> h3 = 7 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 6), rowOffsets) : 6 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 5), rowOffsets) : default;
+                        Vector256<float> z6 = 7 < classCount ? CceColumns.WidenLow(h3) : 6 < classCount ? CceColumns.WidenHigh(h3) : Vector256<float>.Zero;
+                        Vector256<float> z7 = 7 < classCount ? CceColumns.WidenHigh(h3) : Vector256<float>.Zero;
+                        Vector256<uint> h4 = 9 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 8), rowOffsets) : 8 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 7), rowOffsets) : default;
+                        Vector256<float> z8 = 9 < classCount ? CceColumns.WidenLow(h4) : 8 < classCount ? CceColumns.WidenHigh(h4) : Vector256<float>.Zero;
+                        Vector256<float> z9 = 9 < classCount ? CceColumns.WidenHigh(h4) : Vector256<float>.Zero;
+                        Vector256<uint> h5 = 11 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 10), rowOffsets) : 10 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 9), rowOffsets) : default;
+                        Vector256<float> z10 = 11 < classCount ? CceColumns.WidenLow(h5) : 10 < classCount ? CceColumns.WidenHigh(h5) : Vector256<float>.Zero;
+                        Vector256<float> z11 = 11 < classCount ? CceColumns.WidenHigh(h5) : Vector256<float>.Zero;
+                        Vector256<uint> h6 = 13 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 12), rowOffsets) : 12 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 11), rowOffsets) : default;
+                        Vector256<float> z12 = 13 < classCount ? CceColumns.WidenLow(h6) : 12 < classCount ? CceColumns.WidenHigh(h6) : Vector256<float>.Zero;
+                        Vector256<float> z13 = 13 < classCount ? CceColumns.WidenHigh(h6) : Vector256<float>.Zero;
+                        Vector256<uint> h7 = 15 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 14), rowOffsets) : 14 < classCount ? CceColumns.GatherPairs256(ref Unsafe.Add(ref x, 13), rowOffsets) : default;
+                        Vector256<float> z14 = 15 < classCount ? CceColumns.WidenLow(h7) : 14 < classCount ? CceColumns.WidenHigh(h7) : Vector256<float>.Zero;
+                        Vector256<float> z15 = 15 < classCount ? CceColumns.WidenHigh(h7) : Vector256<float>.Zero;
+                        Vector256<float> zy = z0;
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(1)).AsSingle(), z1, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(2)).AsSingle(), z2, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(3)).AsSingle(), z3, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(4)).AsSingle(), z4, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(5)).AsSingle(), z5, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(6)).AsSingle(), z6, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(7)).AsSingle(), z7, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(8)).AsSingle(), z8, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(9)).AsSingle(), z9, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(10)).AsSingle(), z10, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(11)).AsSingle(), z11, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(12)).AsSingle(), z12, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(13)).AsSingle(), z13, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(14)).AsSingle(), z14, zy);
+                        zy = Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(15)).AsSingle(), z15, zy);
+                        // Keras: clip every probability to [1e-7, 1 - 1e-7] and sum the clipped columns by the canonical fold
+                        // (columns >= classCount are +0, as the per-row code's masked lanes).
+                        Vector256<float> c0 = ClipOperator.Invoke(z0);
+                        Vector256<float> c1 = 1 < classCount ? ClipOperator.Invoke(z1) : Vector256<float>.Zero;
+                        Vector256<float> c2 = 2 < classCount ? ClipOperator.Invoke(z2) : Vector256<float>.Zero;
+                        Vector256<float> c3 = 3 < classCount ? ClipOperator.Invoke(z3) : Vector256<float>.Zero;
+                        Vector256<float> c4 = 4 < classCount ? ClipOperator.Invoke(z4) : Vector256<float>.Zero;
+                        Vector256<float> c5 = 5 < classCount ? ClipOperator.Invoke(z5) : Vector256<float>.Zero;
+                        Vector256<float> c6 = 6 < classCount ? ClipOperator.Invoke(z6) : Vector256<float>.Zero;
+                        Vector256<float> c7 = 7 < classCount ? ClipOperator.Invoke(z7) : Vector256<float>.Zero;
+                        Vector256<float> c8 = 8 < classCount ? ClipOperator.Invoke(z8) : Vector256<float>.Zero;
+                        Vector256<float> c9 = 9 < classCount ? ClipOperator.Invoke(z9) : Vector256<float>.Zero;
+                        Vector256<float> c10 = 10 < classCount ? ClipOperator.Invoke(z10) : Vector256<float>.Zero;
+                        Vector256<float> c11 = 11 < classCount ? ClipOperator.Invoke(z11) : Vector256<float>.Zero;
+                        Vector256<float> c12 = 12 < classCount ? ClipOperator.Invoke(z12) : Vector256<float>.Zero;
+                        Vector256<float> c13 = 13 < classCount ? ClipOperator.Invoke(z13) : Vector256<float>.Zero;
+                        Vector256<float> c14 = 14 < classCount ? ClipOperator.Invoke(z14) : Vector256<float>.Zero;
+                        Vector256<float> c15 = 15 < classCount ? ClipOperator.Invoke(z15) : Vector256<float>.Zero;
+                        Vector256<float> s0 = c0 + c8;
+                        Vector256<float> s1 = c1 + c9;
+                        Vector256<float> s2 = c2 + c10;
+                        Vector256<float> s3 = c3 + c11;
+                        Vector256<float> s4 = c4 + c12;
+                        Vector256<float> s5 = c5 + c13;
+                        Vector256<float> s6 = c6 + c14;
+                        Vector256<float> s7 = c7 + c15;
+                        Vector256<float> s8 = s0 + s4;
+                        Vector256<float> s9 = s1 + s5;
+                        Vector256<float> s10 = s2 + s6;
+                        Vector256<float> s11 = s3 + s7;
+                        Vector256<float> s12 = s8 + s10;
+                        Vector256<float> s13 = s9 + s11;
+                        Vector256<float> s14 = s12 + s13;
+                        // -log(clip(p)[y] / sum(clip(p))), one vector log for the group.
+                        Vector256<float> loss = -LogOperator.Invoke(ClipOperator.Invoke(zy) / s14);
+                        CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);
+                    }
                 }
-            }
 
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)classCount)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
-
-                    // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
-                    Vector256<float> sumLo = Vector256<float>.Zero;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    int j = 0;
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
-                        sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
-                        if (rest > 8)
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
                         {
-                            sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
                         }
+
+                        // Keras: sum of the clipped row, 16 lanes at a time; tail lanes are masked out after clipping.
+                        Vector256<float> sumLo = Vector256<float>.Zero;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        int j = 0;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            sumLo += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j)));
+                            sumHi += ClipOperator.Invoke(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)));
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sumLo += Vector256.ConditionalSelect(CceVector.Mask256(Math.Min(rest, 8)), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), 0f)), Vector256<float>.Zero);
+                            if (rest > 8)
+                            {
+                                sumHi += Vector256.ConditionalSelect(CceVector.Mask256(rest - 8), ClipOperator.Invoke(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, 0f)), Vector256<float>.Zero);
+                            }
+                        }
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // -log(clip(p)[y] / sum(clip(p))).
+                        logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
                     }
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
-                    // -log(clip(p)[y] / sum(clip(p))).
-                    logArgs[r] = ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum;
-                }
-                CceVector.LogInPlace256(ref logArgs);
-                for (int r = 0; r < rows; r++)
-                {
-                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
+                    CceVector.LogInPlace256(ref logArgs);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
+                    }
                 }
             }
         }
@@ -334,23 +343,26 @@ namespace CceGen.Generated
         // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
         private static void Scalar(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses)
         {
-            for (int row = rowStart; row < rowEnd; row++)
+            unchecked
             {
-                ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
+                for (int row = rowStart; row < rowEnd; row++)
                 {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
+                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                    int label = Unsafe.Add(ref labels, row);
+                    if ((uint)label >= (uint)classCount)
+                    {
+                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                    }
 
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < classCount; j++)
-                {
-                    sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < classCount; j++)
+                    {
+                        sumLanes[j & 15] += ClipOperator.Invoke(CceVector.Element(ref x, j));
+                    }
+                    float rowSum = sumLanes.Sum();
+                    // -log(clip(p)[y] / sum(clip(p))).
+                    Unsafe.Add(ref losses, row) = CceVector.Loss(-LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum));
                 }
-                float rowSum = sumLanes.Sum();
-                // -log(clip(p)[y] / sum(clip(p))).
-                Unsafe.Add(ref losses, row) = CceVector.Loss(-LogOperator.Invoke(ClipOperator.Invoke(CceVector.Element(ref x, (nint)label)) / rowSum));
             }
         }
     }

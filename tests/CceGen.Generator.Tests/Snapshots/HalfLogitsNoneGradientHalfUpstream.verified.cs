@@ -33,125 +33,131 @@ namespace CceGen.Generated
     {
         public static void Run(ReadOnlySpan<Half> predictions, int classCount, ReadOnlySpan<int> labels, Span<float> losses, Span<Half> gradient, ReadOnlySpan<float> upstream, out int correct)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            CceShape.ClassCount(classCount, "classCount");
-            int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "logits");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-            CceShape.Output(losses.Length, batch, "losses");
-            CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
-            CceShape.Output(upstream.Length, batch, "upstream");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, Half>(losses, predictions, "losses", "logits");
-            CceShape.Disjoint<float, int>(losses, labels, "losses", "labels");
-            CceShape.Disjoint<float, float>(losses, upstream, "losses", "upstream");
-            CceShape.Disjoint<Half, Half>(gradient, predictions, "gradient", "logits");
-            CceShape.Disjoint<Half, int>(gradient, labels, "gradient", "labels");
-            CceShape.Disjoint<Half, float>(gradient, upstream, "gradient", "upstream");
-            CceShape.Disjoint<Half, float>(gradient, losses, "gradient", "losses");
-            correct = 0;
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            int rowStart = 0, rowEnd = batch;
-            switch (CpuDispatch.Current)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
-                case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
-                default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                CceShape.ClassCount(classCount, "classCount");
+                int predictionRows = CceShape.PredictionRows(predictions.Length, classCount, classCount, "logits");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+                CceShape.Output(losses.Length, batch, "losses");
+                CceShape.Gradient(gradient.Length, batch, classCount, classCount, "gradient");
+                CceShape.Output(upstream.Length, batch, "upstream");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, Half>(losses, predictions, "losses", "logits");
+                CceShape.Disjoint<float, int>(losses, labels, "losses", "labels");
+                CceShape.Disjoint<float, float>(losses, upstream, "losses", "upstream");
+                CceShape.Disjoint<Half, Half>(gradient, predictions, "gradient", "logits");
+                CceShape.Disjoint<Half, int>(gradient, labels, "gradient", "labels");
+                CceShape.Disjoint<Half, float>(gradient, upstream, "gradient", "upstream");
+                CceShape.Disjoint<Half, float>(gradient, losses, "gradient", "losses");
+                correct = 0;
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                int rowStart = 0, rowEnd = batch;
+                switch (CpuDispatch.Current)
+                {
+                    case CpuPath.Avx512: Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
+                    case CpuPath.Avx2: Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
+                    default: Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd, classCount, ref MemoryMarshal.GetReference(losses), ref MemoryMarshal.GetReference(gradient), 1f, ref MemoryMarshal.GetReference(upstream), ref correct); break;
+                }
             }
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         private static void Avx512(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
         {
-            ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)classCount)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                    }
-                    ref Half g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                    float rowScale = Unsafe.Add(ref upstream, row); // upstream dL/dloss[row]
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+                        ref Half g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                        float rowScale = Unsafe.Add(ref upstream, row); // upstream dL/dloss[row]
 
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector512<float> max = Vector512.Create(float.NegativeInfinity);
-                    int j = 0;
-                    // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
-                    // those floats instead of widening again (widening is exact, so the values are the same).
-                    bool widened = classCount <= CceScratch.MaxFloats;
-                    ref float xw = ref scratch;
-                    for (; j <= classCount - 16; j += 16)
-                    {
-                        Vector512<float> xv = CceVector.Load512(ref Unsafe.Add(ref x, j));
-                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xv); }
-                        max = Vector512.MaxNative(max, xv);
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        Vector512<float> t = CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), t); } max = Vector512.MaxNative(max, t);
-                    }
-                    float rowMax = CceVector.Max(max);
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector512<float> max = Vector512.Create(float.NegativeInfinity);
+                        int j = 0;
+                        // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
+                        // those floats instead of widening again (widening is exact, so the values are the same).
+                        bool widened = classCount <= CceScratch.MaxFloats;
+                        ref float xw = ref scratch;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            Vector512<float> xv = CceVector.Load512(ref Unsafe.Add(ref x, j));
+                            if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xv); }
+                            max = Vector512.MaxNative(max, xv);
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            Vector512<float> t = CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), t); } max = Vector512.MaxNative(max, t);
+                        }
+                        float rowMax = CceVector.Max(max);
 
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    for (j = 0; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sum += ExpOperator.InvokeNonPositive((widened ? CceVector.Load512(ref Unsafe.Add(ref xw, j)) : CceVector.Load512(ref Unsafe.Add(ref x, j))) - vmax);
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        sum += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial512(ref Unsafe.Add(ref xw, j), rest, float.NegativeInfinity) : CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity)) - vmax);
-                    }
-                    float rowSum = CceVector.Sum(sum);
-                    // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        Vector512<float> vmax = Vector512.Create(rowMax);
+                        Vector512<float> sum = Vector512<float>.Zero;
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sum += ExpOperator.InvokeNonPositive((widened ? CceVector.Load512(ref Unsafe.Add(ref xw, j)) : CceVector.Load512(ref Unsafe.Add(ref x, j))) - vmax);
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sum += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial512(ref Unsafe.Add(ref xw, j), rest, float.NegativeInfinity) : CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity)) - vmax);
+                        }
+                        float rowSum = CceVector.Sum(sum);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
 
-                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
-                    Vector512<float> vinv = Vector512.Create(1f / rowSum);
-                    Vector512<float> vscale = Vector512.Create(rowScale);
-                    for (j = 0; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot512((nint)label - (j))) * vscale);
+                        // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
+                        Vector512<float> vinv = Vector512.Create(1f / rowSum);
+                        Vector512<float> vscale = Vector512.Create(rowScale);
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.Load512(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot512((nint)label - (j))) * vscale);
+                        }
+                        for (; j < classCount; j += 16)
+                        {
+                            int count = Math.Min(classCount - j, 16);
+                            CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
+                        }
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, classCount);
+                        }
+                        // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                        // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                        if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                        {
+                            correct++;
+                        }
                     }
-                    for (; j < classCount; j += 16)
+                    CceVector.LogInPlace512(ref logArgs);
+                    for (int r = 0; r < rows; r++)
                     {
-                        int count = Math.Min(classCount - j, 16);
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot512((nint)label - j)) * vscale, count);
+                        Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                     }
-                    // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                    if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                    {
-                        CceRow.CanonicalizeNaNs(ref g, classCount);
-                    }
-                    // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                    // a row whose loss is NaN (a NaN or +inf logit) never counts.
-                    if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
-                    {
-                        correct++;
-                    }
-                }
-                CceVector.LogInPlace512(ref logArgs);
-                for (int r = 0; r < rows; r++)
-                {
-                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
                 }
             }
         }
@@ -159,17 +165,123 @@ namespace CceGen.Generated
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         private static void Avx2(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
         {
-            ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                ref float scratch = ref CceScratch.Row(Math.Min(classCount, CceScratch.MaxFloats));
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)classCount)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
+                        }
+                        ref Half g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
+                        float rowScale = Unsafe.Add(ref upstream, row); // upstream dL/dloss[row]
+
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
+                        Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
+                        int j = 0;
+                        // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
+                        // those floats instead of widening again (widening is exact, so the values are the same).
+                        bool widened = classCount <= CceScratch.MaxFloats;
+                        ref float xw = ref scratch;
+                        for (; j <= classCount - 16; j += 16)
+                        {
+                            Vector256<float> xvLo = CceVector.Load256(ref Unsafe.Add(ref x, j));
+                            if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xvLo); }
+                            maxLo = Vector256.MaxNative(maxLo, xvLo);
+                            Vector256<float> xvHi = CceVector.Load256(ref Unsafe.Add(ref x, j + 8));
+                            if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), xvHi); }
+                            maxHi = Vector256.MaxNative(maxHi, xvHi);
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            Vector256<float> tLo = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), tLo); } maxLo = Vector256.MaxNative(maxLo, tLo);
+                            if (rest > 8)
+                            {
+                                Vector256<float> tHi = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), tHi); } maxHi = Vector256.MaxNative(maxHi, tHi);
+                            }
+                        }
+                        float rowMax = CceVector.Max(maxLo, maxHi);
+
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(classCount);
+                        Vector256<float> vmax = Vector256.Create(rowMax);
+                        Vector256<float> sumLo = Vector256<float>.Zero;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j)) : CceVector.Load256(ref Unsafe.Add(ref x, j))) - vmax);
+                            sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j + 8)) : CceVector.Load256(ref Unsafe.Add(ref x, j + 8))) - vmax);
+                        }
+                        if (j < classCount)
+                        {
+                            int rest = classCount - j;
+                            sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), Math.Min(rest, 8), float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity)) - vmax);
+                            if (rest > 8)
+                            {
+                                sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j + 8), rest - 8, float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity)) - vmax);
+                            }
+                        }
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+
+                        // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
+                        Vector256<float> vinv = Vector256.Create(1f / rowSum);
+                        Vector256<float> vscale = Vector256.Create(rowScale);
+                        for (j = 0; j <= classCount - 16; j += 16)
+                        {
+                            CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j))) * vscale);
+                            CceVector.Store(ref Unsafe.Add(ref g, j + 8), (ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j + 8))) * vscale);
+                        }
+                        for (; j < classCount; j += 8)
+                        {
+                            int count = Math.Min(classCount - j, 8);
+                            CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
+                        }
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
+                        {
+                            CceRow.CanonicalizeNaNs(ref g, classCount);
+                        }
+                        // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
+                        // a row whose loss is NaN (a NaN or +inf logit) never counts.
+                        if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
+                        {
+                            correct++;
+                        }
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
+                    }
+                }
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static void Scalar(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
+        {
+            unchecked
+            {
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)classCount)
@@ -179,72 +291,24 @@ namespace CceGen.Generated
                     ref Half g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
                     float rowScale = Unsafe.Add(ref upstream, row); // upstream dL/dloss[row]
 
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
-                    Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
-                    int j = 0;
-                    // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
-                    // those floats instead of widening again (widening is exact, so the values are the same).
-                    bool widened = classCount <= CceScratch.MaxFloats;
-                    ref float xw = ref scratch;
-                    for (; j <= classCount - 16; j += 16)
+                    CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
+                    for (int j = 0; j < classCount; j++)
                     {
-                        Vector256<float> xvLo = CceVector.Load256(ref Unsafe.Add(ref x, j));
-                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xvLo); }
-                        maxLo = Vector256.MaxNative(maxLo, xvLo);
-                        Vector256<float> xvHi = CceVector.Load256(ref Unsafe.Add(ref x, j + 8));
-                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), xvHi); }
-                        maxHi = Vector256.MaxNative(maxHi, xvHi);
+                        maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
                     }
-                    if (j < classCount)
+                    float rowMax = maxLanes.Max();
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < classCount; j++)
                     {
-                        int rest = classCount - j;
-                        Vector256<float> tLo = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), tLo); } maxLo = Vector256.MaxNative(maxLo, tLo);
-                        if (rest > 8)
-                        {
-                            Vector256<float> tHi = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), tHi); } maxHi = Vector256.MaxNative(maxHi, tHi);
-                        }
+                        sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                     }
-                    float rowMax = CceVector.Max(maxLo, maxHi);
-
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(classCount);
-                    Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> sumLo = Vector256<float>.Zero;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    for (j = 0; j <= classCount - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j)) : CceVector.Load256(ref Unsafe.Add(ref x, j))) - vmax);
-                        sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j + 8)) : CceVector.Load256(ref Unsafe.Add(ref x, j + 8))) - vmax);
-                    }
-                    if (j < classCount)
-                    {
-                        int rest = classCount - j;
-                        sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), Math.Min(rest, 8), float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity)) - vmax);
-                        if (rest > 8)
-                        {
-                            sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j + 8), rest - 8, float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity)) - vmax);
-                        }
-                    }
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    float rowSum = sumLanes.Sum();
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
-
-                    // Pass 3: gradient (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum).
-                    Vector256<float> vinv = Vector256.Create(1f / rowSum);
-                    Vector256<float> vscale = Vector256.Create(rowScale);
-                    for (j = 0; j <= classCount - 16; j += 16)
+                    Unsafe.Add(ref losses, row) = CceVector.Loss((rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum));
+                    float invSum = 1f / rowSum;
+                    for (int j = 0; j < classCount; j++)
                     {
-                        CceVector.Store(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j))) * vscale);
-                        CceVector.Store(ref Unsafe.Add(ref g, j + 8), (ExpOperator.InvokeNonPositive(CceVector.Load256(ref Unsafe.Add(ref x, j + 8)) - vmax) * vinv - CceVector.OneHot256((nint)label - (j + 8))) * vscale);
-                    }
-                    for (; j < classCount; j += 8)
-                    {
-                        int count = Math.Min(classCount - j, 8);
-                        CceVector.StorePartial(ref Unsafe.Add(ref g, j), (ExpOperator.InvokeNonPositive(CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), count, float.NegativeInfinity) - vmax) * vinv - CceVector.OneHot256((nint)label - j)) * vscale, count);
+                        CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
                     }
                     // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
                     if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
@@ -257,58 +321,6 @@ namespace CceGen.Generated
                     {
                         correct++;
                     }
-                }
-                CceVector.LogInPlace256(ref logArgs);
-                for (int r = 0; r < rows; r++)
-                {
-                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(offsets[r] + logArgs[r]);
-                }
-            }
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static void Scalar(ref Half predictions, ref int labels, int rowStart, int rowEnd, int classCount, ref float losses, ref Half gradient, float scale, ref float upstream, ref int correct)
-        {
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref Half x = ref Unsafe.Add(ref predictions, (nint)row * classCount);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)classCount)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, classCount);
-                }
-                ref Half g = ref Unsafe.Add(ref gradient, (nint)row * classCount);
-                float rowScale = Unsafe.Add(ref upstream, row); // upstream dL/dloss[row]
-
-                CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
-                for (int j = 0; j < classCount; j++)
-                {
-                    maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
-                }
-                float rowMax = maxLanes.Max();
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < classCount; j++)
-                {
-                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
-                }
-                float rowSum = sumLanes.Sum();
-                // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                Unsafe.Add(ref losses, row) = CceVector.Loss((rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum));
-                float invSum = 1f / rowSum;
-                for (int j = 0; j < classCount; j++)
-                {
-                    CceVector.StoreElement(ref g, j, (ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax) * invSum - (j == label ? 1f : 0f)) * rowScale);
-                }
-                // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                if (CceRow.GradientMayHoldNaN(rowSum, rowScale))
-                {
-                    CceRow.CanonicalizeNaNs(ref g, classCount);
-                }
-                // Accuracy: the label is the first index of the row maximum (ties go to the first, as torch.argmax);
-                // a row whose loss is NaN (a NaN or +inf logit) never counts.
-                if (!float.IsNaN(rowSum) && CceRow.IsFirstMax(ref x, (nint)label, rowMax))
-                {
-                    correct++;
                 }
             }
         }

@@ -38,119 +38,208 @@ namespace CceGen.Generated
 
         public static float Run(ReadOnlySpan<Half> predictions, ReadOnlySpan<long> labels)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(C);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(C);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                    };
+                }
+                // Any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total);
             }
-            // Any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         private static double Avx512(ref Half predictions, ref long labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            ref float scratch = ref CceScratch.Row(Math.Min(C, CceScratch.MaxFloats));
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                ref float scratch = ref CceScratch.Row(Math.Min(C, CceScratch.MaxFloats));
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    long label = Unsafe.Add(ref labels, row);
-                    if ((ulong)label >= (ulong)C)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                    }
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        long label = Unsafe.Add(ref labels, row);
+                        if ((ulong)label >= (ulong)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
 
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector512<float> max = Vector512.Create(float.NegativeInfinity);
-                    int j = 0;
-                    // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
-                    // those floats instead of widening again (widening is exact, so the values are the same).
-                    bool widened = C <= CceScratch.MaxFloats;
-                    ref float xw = ref scratch;
-                    for (; j <= C - 16; j += 16)
-                    {
-                        Vector512<float> xv = CceVector.Load512(ref Unsafe.Add(ref x, j));
-                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xv); }
-                        max = Vector512.MaxNative(max, xv);
-                    }
-                    if (j < C)
-                    {
-                        int rest = C - j;
-                        Vector512<float> t = CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), t); } max = Vector512.MaxNative(max, t);
-                    }
-                    float rowMax = CceVector.Max(max);
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector512<float> max = Vector512.Create(float.NegativeInfinity);
+                        int j = 0;
+                        // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
+                        // those floats instead of widening again (widening is exact, so the values are the same).
+                        bool widened = C <= CceScratch.MaxFloats;
+                        ref float xw = ref scratch;
+                        for (; j <= C - 16; j += 16)
+                        {
+                            Vector512<float> xv = CceVector.Load512(ref Unsafe.Add(ref x, j));
+                            if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xv); }
+                            max = Vector512.MaxNative(max, xv);
+                        }
+                        if (j < C)
+                        {
+                            int rest = C - j;
+                            Vector512<float> t = CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), t); } max = Vector512.MaxNative(max, t);
+                        }
+                        float rowMax = CceVector.Max(max);
 
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(RowStride);
-                    Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> sum = Vector512<float>.Zero;
-                    for (j = 0; j <= C - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sum += ExpOperator.InvokeNonPositive((widened ? CceVector.Load512(ref Unsafe.Add(ref xw, j)) : CceVector.Load512(ref Unsafe.Add(ref x, j))) - vmax);
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(RowStride);
+                        Vector512<float> vmax = Vector512.Create(rowMax);
+                        Vector512<float> sum = Vector512<float>.Zero;
+                        for (j = 0; j <= C - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sum += ExpOperator.InvokeNonPositive((widened ? CceVector.Load512(ref Unsafe.Add(ref xw, j)) : CceVector.Load512(ref Unsafe.Add(ref x, j))) - vmax);
+                        }
+                        if (j < C)
+                        {
+                            int rest = C - j;
+                            sum += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial512(ref Unsafe.Add(ref xw, j), rest, float.NegativeInfinity) : CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity)) - vmax);
+                        }
+                        float rowSum = CceVector.Sum(sum);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
                     }
-                    if (j < C)
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
                     {
-                        int rest = C - j;
-                        sum += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial512(ref Unsafe.Add(ref xw, j), rest, float.NegativeInfinity) : CceVector.LoadPartial512(ref Unsafe.Add(ref x, j), rest, float.NegativeInfinity)) - vmax);
+                        groupTotal += offsets[r] + logArgs[r];
                     }
-                    float rowSum = CceVector.Sum(sum);
-                    // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         private static double Avx2(ref Half predictions, ref long labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            ref float scratch = ref CceScratch.Row(Math.Min(C, CceScratch.MaxFloats));
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                ref float scratch = ref CceScratch.Row(Math.Min(C, CceScratch.MaxFloats));
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        long label = Unsafe.Add(ref labels, row);
+                        if ((ulong)label >= (ulong)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+
+                        // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
+                        Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
+                        Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
+                        int j = 0;
+                        // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
+                        // those floats instead of widening again (widening is exact, so the values are the same).
+                        bool widened = C <= CceScratch.MaxFloats;
+                        ref float xw = ref scratch;
+                        for (; j <= C - 16; j += 16)
+                        {
+                            Vector256<float> xvLo = CceVector.Load256(ref Unsafe.Add(ref x, j));
+                            if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xvLo); }
+                            maxLo = Vector256.MaxNative(maxLo, xvLo);
+                            Vector256<float> xvHi = CceVector.Load256(ref Unsafe.Add(ref x, j + 8));
+                            if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), xvHi); }
+                            maxHi = Vector256.MaxNative(maxHi, xvHi);
+                        }
+                        if (j < C)
+                        {
+                            int rest = C - j;
+                            Vector256<float> tLo = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), tLo); } maxLo = Vector256.MaxNative(maxLo, tLo);
+                            if (rest > 8)
+                            {
+                                Vector256<float> tHi = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), tHi); } maxHi = Vector256.MaxNative(maxHi, tHi);
+                            }
+                        }
+                        float rowMax = CceVector.Max(maxLo, maxHi);
+
+                        // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
+                        // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
+                        nint ahead = CceVector.PrefetchDistance(RowStride);
+                        Vector256<float> vmax = Vector256.Create(rowMax);
+                        Vector256<float> sumLo = Vector256<float>.Zero;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        for (j = 0; j <= C - 16; j += 16)
+                        {
+                            CceVector.Prefetch(ref x, j + ahead);
+                            sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j)) : CceVector.Load256(ref Unsafe.Add(ref x, j))) - vmax);
+                            sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j + 8)) : CceVector.Load256(ref Unsafe.Add(ref x, j + 8))) - vmax);
+                        }
+                        if (j < C)
+                        {
+                            int rest = C - j;
+                            sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), Math.Min(rest, 8), float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity)) - vmax);
+                            if (rest > 8)
+                            {
+                                sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j + 8), rest - 8, float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity)) - vmax);
+                            }
+                        }
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref Half predictions, ref long labels, int rowStart, int rowEnd)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
                     long label = Unsafe.Add(ref labels, row);
                     if ((ulong)label >= (ulong)C)
@@ -158,100 +247,23 @@ namespace CceGen.Generated
                         CceThrowHelper.LabelOutOfRange("labels", row, label, C);
                     }
 
-                    // Pass 1: row maximum, 16 lanes at a time; the tail is padded with -inf.
-                    Vector256<float> maxLo = Vector256.Create(float.NegativeInfinity);
-                    Vector256<float> maxHi = Vector256.Create(float.NegativeInfinity);
-                    int j = 0;
-                    // float16: pass 1 widens the row once into the thread's scratch row (when C fits it), and pass 2 reads
-                    // those floats instead of widening again (widening is exact, so the values are the same).
-                    bool widened = C <= CceScratch.MaxFloats;
-                    ref float xw = ref scratch;
-                    for (; j <= C - 16; j += 16)
+                    CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
+                    for (int j = 0; j < C; j++)
                     {
-                        Vector256<float> xvLo = CceVector.Load256(ref Unsafe.Add(ref x, j));
-                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), xvLo); }
-                        maxLo = Vector256.MaxNative(maxLo, xvLo);
-                        Vector256<float> xvHi = CceVector.Load256(ref Unsafe.Add(ref x, j + 8));
-                        if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), xvHi); }
-                        maxHi = Vector256.MaxNative(maxHi, xvHi);
+                        maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
                     }
-                    if (j < C)
+                    float rowMax = maxLanes.Max();
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < C; j++)
                     {
-                        int rest = C - j;
-                        Vector256<float> tLo = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j), tLo); } maxLo = Vector256.MaxNative(maxLo, tLo);
-                        if (rest > 8)
-                        {
-                            Vector256<float> tHi = CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity); if (widened) { CceVector.Store(ref Unsafe.Add(ref xw, j + 8), tHi); } maxHi = Vector256.MaxNative(maxHi, tHi);
-                        }
+                        sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
                     }
-                    float rowMax = CceVector.Max(maxLo, maxHi);
-
-                    // Pass 2 (the row is now in L1): sum of exp(x - max) in the canonical lane order. Meanwhile the
-                    // lines of the next row are requested, so DRAM streams while exp computes (same bits: a hint only).
-                    nint ahead = CceVector.PrefetchDistance(RowStride);
-                    Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> sumLo = Vector256<float>.Zero;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    for (j = 0; j <= C - 16; j += 16)
-                    {
-                        CceVector.Prefetch(ref x, j + ahead);
-                        sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j)) : CceVector.Load256(ref Unsafe.Add(ref x, j))) - vmax);
-                        sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.Load256(ref Unsafe.Add(ref xw, j + 8)) : CceVector.Load256(ref Unsafe.Add(ref x, j + 8))) - vmax);
-                    }
-                    if (j < C)
-                    {
-                        int rest = C - j;
-                        sumLo += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j), Math.Min(rest, 8), float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j), Math.Min(rest, 8), float.NegativeInfinity)) - vmax);
-                        if (rest > 8)
-                        {
-                            sumHi += ExpOperator.InvokeNonPositive((widened ? CceVector.LoadPartial256(ref Unsafe.Add(ref xw, j + 8), rest - 8, float.NegativeInfinity) : CceVector.LoadPartial256(ref Unsafe.Add(ref x, j + 8), rest - 8, float.NegativeInfinity)) - vmax);
-                        }
-                    }
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    float rowSum = sumLanes.Sum();
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
+                    total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref Half predictions, ref long labels, int rowStart, int rowEnd)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                long label = Unsafe.Add(ref labels, row);
-                if ((ulong)label >= (ulong)C)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
-
-                CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
-                for (int j = 0; j < C; j++)
-                {
-                    maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
-                }
-                float rowMax = maxLanes.Max();
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < C; j++)
-                {
-                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
-                }
-                float rowSum = sumLanes.Sum();
-                // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
-            }
-            return total;
         }
     }
 }

@@ -36,57 +36,63 @@ namespace CceGen.Generated
 
         public static float Run(ReadOnlySpan<Half> predictions, ReadOnlySpan<int> labels)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "probabilities");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-
-            // PyTorch semantics read one element per row, so every CPU path runs the same code.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(1);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd);
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "probabilities");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+
+                // PyTorch semantics read one element per row, so every CPU path runs the same code.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(1);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+                {
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += Rows(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd);
+                }
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
         private static double Rows(ref Half predictions, ref int labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                double total = 0;
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)C)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                    }
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
 
-                    logArgs[r] = CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = CceVector.Element(ref x, (nint)label);
+                    }
+                    CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += -logArgs[r];
+                    }
+                    total = groupTotal;
                 }
-                CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += -logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
     }
 }

@@ -36,26 +36,29 @@ namespace CceGen.Generated
 
         public static void Run(ReadOnlySpan<Half> predictions, ReadOnlySpan<long> labels, Span<float> losses)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "p");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-            CceShape.Output(losses.Length, batch, "losses");
-            // Outputs must not alias inputs or each other (rows are written while later rows are still read).
-            CceShape.Disjoint<float, Half>(losses, predictions, "losses", "p");
-            CceShape.Disjoint<float, long>(losses, labels, "losses", "labels");
-
-            // Parallel = true: fixed blocks of rows (their size depends on C only) run on up to
-            // CceRowBlocks.MaxDegreeOfParallelism threads, the caller included; block sums are added in block order,
-            // so the result has the same bits on any number of threads. Small calls stay on this thread.
-            var blocks = new Blocks
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                Predictions = ref MemoryMarshal.GetReference(predictions),
-                Labels = ref MemoryMarshal.GetReference(labels),
-                Losses = ref MemoryMarshal.GetReference(losses),
-                Path = CpuDispatch.Current,
-            };
-            CceRowBlocks.Run(ref blocks, batch, 1);
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "p");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+                CceShape.Output(losses.Length, batch, "losses");
+                // Outputs must not alias inputs or each other (rows are written while later rows are still read).
+                CceShape.Disjoint<float, Half>(losses, predictions, "losses", "p");
+                CceShape.Disjoint<float, long>(losses, labels, "losses", "labels");
+
+                // Parallel = true: fixed blocks of rows (their size depends on C only) run on up to
+                // CceRowBlocks.MaxDegreeOfParallelism threads, the caller included; block sums are added in block order,
+                // so the result has the same bits on any number of threads. Small calls stay on this thread.
+                var blocks = new Blocks
+                {
+                    Predictions = ref MemoryMarshal.GetReference(predictions),
+                    Labels = ref MemoryMarshal.GetReference(labels),
+                    Losses = ref MemoryMarshal.GetReference(losses),
+                    Path = CpuDispatch.Current,
+                };
+                CceRowBlocks.Run(ref blocks, batch, 1);
+            }
         }
 
         // One call's rows for CceRowBlocks: references to the caller's spans (it waits for every block), the sizes,
@@ -69,36 +72,42 @@ namespace CceGen.Generated
 
             public static double ComputeRows(ref Blocks b, int rowStart, int rowEnd)
             {
-                Rows(ref b.Predictions, ref b.Labels, rowStart, rowEnd, ref b.Losses);
-                return 0;
+                unchecked
+                {
+                    Rows(ref b.Predictions, ref b.Labels, rowStart, rowEnd, ref b.Losses);
+                    return 0;
+                }
             }
         }
 
         // loss = -log p[label]: p = 0 gives +inf, p < 0 or NaN gives NaN; the rest of the row is not read.
         private static void Rows(ref Half predictions, ref long labels, int rowStart, int rowEnd, ref float losses)
         {
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
+            unchecked
             {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
-                    ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    long label = Unsafe.Add(ref labels, row);
-                    if ((ulong)label >= (ulong)C)
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                    }
+                        int row = row0 + r;
+                        ref Half x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        long label = Unsafe.Add(ref labels, row);
+                        if ((ulong)label >= (ulong)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
 
-                    logArgs[r] = CceVector.Element(ref x, (nint)label);
-                }
-                CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
-                for (int r = 0; r < rows; r++)
-                {
-                    Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
+                        logArgs[r] = CceVector.Element(ref x, (nint)label);
+                    }
+                    CceVector.LogInPlace(ref logArgs); // one code path for every CPU: the widest log the hardware runs
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Unsafe.Add(ref losses, row0 + r) = CceVector.Loss(-logArgs[r]);
+                    }
                 }
             }
         }

@@ -40,179 +40,227 @@ namespace CceGen.Generated
 
         public static float Run(ReadOnlySpan<float> predictions, ReadOnlySpan<int> labels)
         {
-            // Shapes are checked once, before any element is read; the batch size B must agree between
-            // the predictions and the labels, so no path can read outside the spans.
-            int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
-            int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
-
-            // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
-            // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
-            // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
-            CpuPath path = CpuDispatch.Current;
-            int blockRows = CceRowBlocks.BlockRows(C);
-            double total = 0;
-            for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
+            unchecked // the user's project may compile checked; label tests and lane offsets rely on wrap-around
             {
-                int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
-                total += path switch
+                // Shapes are checked once, before any element is read; the batch size B must agree between
+                // the predictions and the labels, so no path can read outside the spans.
+                int predictionRows = CceShape.PredictionRows(predictions.Length, C, RowStride, "logits");
+                int batch = CceShape.Batch(predictionRows, CceShape.LabelRows(labels.Length, 1), "labels");
+
+                // The path is chosen once per process (CCEGEN_ISA can lower it); all paths give the same bits.
+                // Row losses are summed in double, in row order within fixed blocks of rows (their size depends on C only),
+                // then the block sums in block order: the order a Parallel = true declaration uses on any number of threads.
+                CpuPath path = CpuDispatch.Current;
+                int blockRows = CceRowBlocks.BlockRows(C);
+                double total = 0;
+                for (int rowStart = 0; rowStart < batch; rowStart += blockRows)
                 {
-                    CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                    _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
-                };
+                    int rowEnd = rowStart + Math.Min(blockRows, batch - rowStart);
+                    total += path switch
+                    {
+                        CpuPath.Avx512 => Avx512(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        CpuPath.Avx2 => Avx2(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                        _ => Scalar(ref MemoryMarshal.GetReference(predictions), ref MemoryMarshal.GetReference(labels), rowStart, rowEnd),
+                    };
+                }
+                // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
+                return CceRowBlocks.Finish(total / batch);
             }
-            // B = 0 gives 0 / 0 = NaN, like PyTorch's mean of an empty batch; any NaN result is float.NaN.
-            return CceRowBlocks.Finish(total / batch);
         }
 
         // AVX-512: the 16 canonical lanes are one Vector512.
         // C = 4 fits in 1 register(s): the row is read once and kept, no inner loop.
         private static double Avx512(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            // C = 4 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
-            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
+            unchecked
             {
-                Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
-                Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
-                for (; rowEnd - rowStart >= 16; rowStart += 16)
+                double total = 0;
+                // C = 4 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+                // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
                 {
-                    Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
-                    CceColumns.PrefetchGroup(ref x, 16, RowStride); // the group 64 rows ahead (gathers do not train the prefetchers)
-                    Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
-                    Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
-                    Vector512<float> z2 = CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets);
-                    Vector512<float> z3 = CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets);
-                    Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
-                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
-                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
-                    Vector512<float> m0 = Vector512.MaxNative(z0, negInf);
-                    Vector512<float> m1 = Vector512.MaxNative(z1, negInf);
-                    Vector512<float> m2 = Vector512.MaxNative(z2, negInf);
-                    Vector512<float> m3 = Vector512.MaxNative(z3, negInf);
-                    Vector512<float> m4 = Vector512.MaxNative(m0, negInf);
-                    Vector512<float> m5 = Vector512.MaxNative(m1, negInf);
-                    Vector512<float> m6 = Vector512.MaxNative(m2, negInf);
-                    Vector512<float> m7 = Vector512.MaxNative(m3, negInf);
-                    Vector512<float> m8 = Vector512.MaxNative(m4, m6);
-                    Vector512<float> m9 = Vector512.MaxNative(m5, m7);
-                    Vector512<float> m10 = Vector512.MaxNative(m8, m9);
-                    Vector512<float> max = m10;
-                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
-                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
-                    Vector512<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
-                    Vector512<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
-                    Vector512<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
-                    Vector512<float> s11 = e0 + e2;
-                    Vector512<float> s12 = e1 + e3;
-                    Vector512<float> s13 = s11 + s12;
-                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
-                    Vector512<float> loss = (max - zy) + LogOperator.Invoke(s13);
-                    total = CceColumns.AddInRowOrder(total, loss);
-                }
-            }
-
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
-                {
-                    int row = row0 + r;
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                    int label = Unsafe.Add(ref labels, row);
-                    if ((uint)label >= (uint)C)
+                    Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
+                    Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
+                    for (; rowEnd - rowStart >= 16; rowStart += 16)
                     {
-                        CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                        CceColumns.PrefetchGroup(ref x, 16, RowStride); // the group 64 rows ahead (gathers do not train the prefetchers)
+                        Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                        Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
+                        Vector512<float> z2 = CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets);
+                        Vector512<float> z3 = CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets);
+                        Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                        // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                        // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                        Vector512<float> m0 = Vector512.MaxNative(z0, negInf);
+                        Vector512<float> m1 = Vector512.MaxNative(z1, negInf);
+                        Vector512<float> m2 = Vector512.MaxNative(z2, negInf);
+                        Vector512<float> m3 = Vector512.MaxNative(z3, negInf);
+                        Vector512<float> m4 = Vector512.MaxNative(m0, negInf);
+                        Vector512<float> m5 = Vector512.MaxNative(m1, negInf);
+                        Vector512<float> m6 = Vector512.MaxNative(m2, negInf);
+                        Vector512<float> m7 = Vector512.MaxNative(m3, negInf);
+                        Vector512<float> m8 = Vector512.MaxNative(m4, m6);
+                        Vector512<float> m9 = Vector512.MaxNative(m5, m7);
+                        Vector512<float> m10 = Vector512.MaxNative(m8, m9);
+                        Vector512<float> max = m10;
+                        // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                        Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                        Vector512<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                        Vector512<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                        Vector512<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                        Vector512<float> s11 = e0 + e2;
+                        Vector512<float> s12 = e1 + e3;
+                        Vector512<float> s13 = s11 + s12;
+                        // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                        Vector512<float> loss = (max - zy) + LogOperator.Invoke(s13);
+                        total = CceColumns.AddInRowOrder(total, loss);
                     }
+                }
 
-                    // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
-                    Vector512<float> v0 = CceVector.LoadPartial512(ref x, 4, float.NegativeInfinity);
-                    // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
-                    float rowMax = CceVector.Max(v0);
-                    Vector512<float> vmax = Vector512.Create(rowMax);
-                    Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
-                    Vector512<float> sum = e0;
-                    float rowSum = CceVector.Sum(sum);
-                    // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
-                }
-                CceVector.LogInPlace512(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    groupTotal += offsets[r] + logArgs[r];
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+
+                        // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
+                        Vector512<float> v0 = CceVector.LoadPartial512(ref x, 4, float.NegativeInfinity);
+                        // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
+                        float rowMax = CceVector.Max(v0);
+                        Vector512<float> vmax = Vector512.Create(rowMax);
+                        Vector512<float> e0 = ExpOperator.InvokeNonPositive(v0 - vmax);
+                        Vector512<float> sum = e0;
+                        float rowSum = CceVector.Sum(sum);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                    }
+                    CceVector.LogInPlace512(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
                 }
-                total = groupTotal;
+                return total;
             }
-            return total;
         }
 
         // AVX2+FMA: the 16 canonical lanes are two Vector256 (lanes 0-7 'Lo', 8-15 'Hi').
         // C = 4 fits in 1 register(s): the row is read once and kept, no inner loop.
         private static double Avx2(ref float predictions, ref int labels, int rowStart, int rowEnd)
         {
-            double total = 0;
-            // C = 4 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
-            // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
-            // the per-row code below, which takes the rows left over. Same bits either way.
+            unchecked
             {
-                Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
-                Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
-                for (; rowEnd - rowStart >= 8; rowStart += 8)
+                double total = 0;
+                // C = 4 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+                // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
                 {
-                    Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
-                    ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
-                    CceColumns.PrefetchGroup(ref x, 8, RowStride); // the group 32 rows ahead (gathers do not train the prefetchers)
-                    Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
-                    Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
-                    Vector256<float> z2 = CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets);
-                    Vector256<float> z3 = CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets);
-                    Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
-                    // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
-                    // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
-                    Vector256<float> m0 = Vector256.MaxNative(z0, negInf);
-                    Vector256<float> m1 = Vector256.MaxNative(z1, negInf);
-                    Vector256<float> m2 = Vector256.MaxNative(z2, negInf);
-                    Vector256<float> m3 = Vector256.MaxNative(z3, negInf);
-                    Vector256<float> m4 = Vector256.MaxNative(m0, negInf);
-                    Vector256<float> m5 = Vector256.MaxNative(m1, negInf);
-                    Vector256<float> m6 = Vector256.MaxNative(m2, negInf);
-                    Vector256<float> m7 = Vector256.MaxNative(m3, negInf);
-                    Vector256<float> m8 = Vector256.MaxNative(m4, m6);
-                    Vector256<float> m9 = Vector256.MaxNative(m5, m7);
-                    Vector256<float> m10 = Vector256.MaxNative(m8, m9);
-                    Vector256<float> max = m10;
-                    // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
-                    Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
-                    Vector256<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
-                    Vector256<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
-                    Vector256<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
-                    Vector256<float> s11 = e0 + e2;
-                    Vector256<float> s12 = e1 + e3;
-                    Vector256<float> s13 = s11 + s12;
-                    // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
-                    Vector256<float> loss = (max - zy) + LogOperator.Invoke(s13);
-                    total = CceColumns.AddInRowOrder(total, loss);
+                    Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
+                    Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+                    for (; rowEnd - rowStart >= 8; rowStart += 8)
+                    {
+                        Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                        CceColumns.PrefetchGroup(ref x, 8, RowStride); // the group 32 rows ahead (gathers do not train the prefetchers)
+                        Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                        Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
+                        Vector256<float> z2 = CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets);
+                        Vector256<float> z3 = CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets);
+                        Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                        // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                        // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                        Vector256<float> m0 = Vector256.MaxNative(z0, negInf);
+                        Vector256<float> m1 = Vector256.MaxNative(z1, negInf);
+                        Vector256<float> m2 = Vector256.MaxNative(z2, negInf);
+                        Vector256<float> m3 = Vector256.MaxNative(z3, negInf);
+                        Vector256<float> m4 = Vector256.MaxNative(m0, negInf);
+                        Vector256<float> m5 = Vector256.MaxNative(m1, negInf);
+                        Vector256<float> m6 = Vector256.MaxNative(m2, negInf);
+                        Vector256<float> m7 = Vector256.MaxNative(m3, negInf);
+                        Vector256<float> m8 = Vector256.MaxNative(m4, m6);
+                        Vector256<float> m9 = Vector256.MaxNative(m5, m7);
+                        Vector256<float> m10 = Vector256.MaxNative(m8, m9);
+                        Vector256<float> max = m10;
+                        // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                        Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                        Vector256<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                        Vector256<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                        Vector256<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                        Vector256<float> s11 = e0 + e2;
+                        Vector256<float> s12 = e1 + e3;
+                        Vector256<float> s13 = s11 + s12;
+                        // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                        Vector256<float> loss = (max - zy) + LogOperator.Invoke(s13);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                    }
                 }
-            }
 
-            // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
-            // same bits, at a fraction of the cost. Row losses are then used in row order.
-            CceScalarLanes logArgs = CceScalarLanes.Create(1f);
-            CceScalarLanes offsets = default;
-            for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
-            {
-                int rows = Math.Min(16, rowEnd - row0);
-                for (int r = 0; r < rows; r++)
+                // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
+                // same bits, at a fraction of the cost. Row losses are then used in row order.
+                CceScalarLanes logArgs = CceScalarLanes.Create(1f);
+                CceScalarLanes offsets = default;
+                for (int row0 = rowStart; row0 < rowEnd; row0 += 16)
                 {
-                    int row = row0 + r;
+                    int rows = Math.Min(16, rowEnd - row0);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int row = row0 + r;
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
+                        int label = Unsafe.Add(ref labels, row);
+                        if ((uint)label >= (uint)C)
+                        {
+                            CceThrowHelper.LabelOutOfRange("labels", row, label, C);
+                        }
+
+                        // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
+                        Vector256<float> v0Lo = CceVector.LoadPartial256(ref x, 4, float.NegativeInfinity);
+                        // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
+                        float rowMax = CceVector.Max(v0Lo, Vector256.Create(float.NegativeInfinity));
+                        Vector256<float> vmax = Vector256.Create(rowMax);
+                        Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
+                        Vector256<float> sumLo = e0Lo;
+                        Vector256<float> sumHi = Vector256<float>.Zero;
+                        float rowSum = CceVector.Sum(sumLo, sumHi);
+                        // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
+                        offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
+                        logArgs[r] = rowSum;
+                    }
+                    CceVector.LogInPlace256(ref logArgs);
+                    double groupTotal = total;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        groupTotal += offsets[r] + logArgs[r];
+                    }
+                    total = groupTotal;
+                }
+                return total;
+            }
+        }
+
+        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
+        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd)
+        {
+            unchecked
+            {
+                double total = 0;
+                for (int row = rowStart; row < rowEnd; row++)
+                {
                     ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
                     int label = Unsafe.Add(ref labels, row);
                     if ((uint)label >= (uint)C)
@@ -220,59 +268,23 @@ namespace CceGen.Generated
                         CceThrowHelper.LabelOutOfRange("labels", row, label, C);
                     }
 
-                    // Load the row once; lanes past C hold -inf, which can neither win the max nor add to the sum.
-                    Vector256<float> v0Lo = CceVector.LoadPartial256(ref x, 4, float.NegativeInfinity);
-                    // Row maximum, then the sum of exp(x - max): the stable log-softmax order.
-                    float rowMax = CceVector.Max(v0Lo, Vector256.Create(float.NegativeInfinity));
-                    Vector256<float> vmax = Vector256.Create(rowMax);
-                    Vector256<float> e0Lo = ExpOperator.InvokeNonPositive(v0Lo - vmax);
-                    Vector256<float> sumLo = e0Lo;
-                    Vector256<float> sumHi = Vector256<float>.Zero;
-                    float rowSum = CceVector.Sum(sumLo, sumHi);
+                    CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
+                    for (int j = 0; j < C; j++)
+                    {
+                        maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
+                    }
+                    float rowMax = maxLanes.Max();
+                    CceScalarLanes sumLanes = default;
+                    for (int j = 0; j < C; j++)
+                    {
+                        sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
+                    }
+                    float rowSum = sumLanes.Sum();
                     // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                    offsets[r] = rowMax - CceVector.Element(ref x, (nint)label);
-                    logArgs[r] = rowSum;
+                    total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
                 }
-                CceVector.LogInPlace256(ref logArgs);
-                double groupTotal = total;
-                for (int r = 0; r < rows; r++)
-                {
-                    groupTotal += offsets[r] + logArgs[r];
-                }
-                total = groupTotal;
+                return total;
             }
-            return total;
-        }
-
-        // Scalar: the same 16 lanes (element j in lane j % 16) and the same fold, so the bits match the vector paths.
-        private static double Scalar(ref float predictions, ref int labels, int rowStart, int rowEnd)
-        {
-            double total = 0;
-            for (int row = rowStart; row < rowEnd; row++)
-            {
-                ref float x = ref Unsafe.Add(ref predictions, (nint)row * RowStride);
-                int label = Unsafe.Add(ref labels, row);
-                if ((uint)label >= (uint)C)
-                {
-                    CceThrowHelper.LabelOutOfRange("labels", row, label, C);
-                }
-
-                CceScalarLanes maxLanes = CceScalarLanes.Create(float.NegativeInfinity);
-                for (int j = 0; j < C; j++)
-                {
-                    maxLanes[j & 15] = CceScalarLanes.MaxNative(maxLanes[j & 15], CceVector.Element(ref x, j));
-                }
-                float rowMax = maxLanes.Max();
-                CceScalarLanes sumLanes = default;
-                for (int j = 0; j < C; j++)
-                {
-                    sumLanes[j & 15] += ExpOperator.InvokeNonPositive(CceVector.Element(ref x, j) - rowMax);
-                }
-                float rowSum = sumLanes.Sum();
-                // (max - z[y]) + log(sum): the difference first, so huge logits keep log(sum) (three 1e30 logits give log 3).
-                total += (rowMax - CceVector.Element(ref x, (nint)label)) + LogOperator.Invoke(rowSum);
-            }
-            return total;
         }
     }
 }

@@ -279,7 +279,7 @@ public static class Seed
             string text = Convert.ToString(part, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
             foreach (char ch in text + "|")
             {
-                h = (h ^ ch) * 16777619;
+                h = unchecked((h ^ ch) * 16777619); // the project compiles checked (see the .csproj)
             }
         }
 
