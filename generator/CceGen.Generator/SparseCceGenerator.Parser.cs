@@ -145,8 +145,9 @@ public sealed partial class SparseCceGenerator
                 return new Result<KernelSpec?>(null, new EquatableArray<DiagnosticInfo>(diagnostics));
             }
 
-            var spec = new SignatureParser(method, methodName, (InputKind)input, (ReductionKind)reduction,
-                (LabelShapeKind)labelShape, classCount, rowStride, nameLocation, diagnostics).Parse();
+            var signatureParser = new SignatureParser(method, methodName, (InputKind)input, (ReductionKind)reduction,
+                (LabelShapeKind)labelShape, classCount, rowStride, nameLocation, diagnostics);
+            var spec = signatureParser.Parse();
 
             if (diagnostics.Count > 0 || spec is null || containing is null)
             {
@@ -164,7 +165,7 @@ public sealed partial class SparseCceGenerator
                 new KernelSpec(containing, hintName, methodName, modifiers, spec.Value.Predictions, spec.Value.Labels,
                     (InputKind)input, (ReductionKind)reduction, (LabelShapeKind)labelShape, classCount, rowStride,
                     spec.Value.Gradient, parallel, new EquatableArray<ParameterSpec>(spec.Value.Parameters)),
-                EquatableArray<DiagnosticInfo>.Empty);
+                new EquatableArray<DiagnosticInfo>(signatureParser.NameWarnings(spec.Value))); // warnings only (CCE0017)
 
             void CheckOption(bool ok, string option, int value, string why)
             {

@@ -270,6 +270,66 @@ public sealed partial class SparseCceGenerator
         private void Report(DiagnosticDescriptor descriptor, IParameterSymbol at, params string[] args) =>
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationOf(at), args));
 
+        /// <summary>
+        /// CCE0017 (a warning): parameters are matched by position and type, so a parameter named for another role of
+        /// the same type compiles and silently means something else: an <c>int classCount</c> with <c>ClassCount</c> set
+        /// becomes the row stride, a <c>gradient</c> span before <c>losses</c> receives the losses. Names are the
+        /// user's, so this only warns, and only for the usual names of a role that the same slot type could hold.
+        /// </summary>
+        public List<DiagnosticInfo> NameWarnings(ParsedSignature parsed)
+        {
+            var warnings = new List<DiagnosticInfo>();
+            ImmutableArray<IParameterSymbol> ps = _method.Parameters;
+            for (int k = 0; k < parsed.Parameters.Count && k < ps.Length; k++)
+            {
+                ParameterSpec p = parsed.Parameters[k];
+                if (RoleNamed(p.Name) is not { } named || named == p.Role || Slot(named) != Slot(p.Role))
+                {
+                    continue;
+                }
+
+                string hint = named == ParameterRole.ClassCount && _classCount > 0
+                    ? $"ClassCount = {_classCount} is set in the attribute, so the kernel takes no classCount parameter: remove the parameter or the option"
+                    : $"rename it or reorder the parameters; expected ({Expected()})";
+                warnings.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterNameNamesAnotherRole, LocationOf(ps[k]), p.Name, _methodName,
+                    Describe(p.Role), Describe(named), hint));
+            }
+
+            return warnings;
+        }
+
+        /// <summary>The role a parameter's name usually means (case, '_' and '@' ignored), or null.</summary>
+        private static ParameterRole? RoleNamed(string name) =>
+            name.Replace("_", string.Empty).Replace("@", string.Empty).ToLowerInvariant() switch
+            {
+                "classcount" or "numclasses" or "nclasses" or "classes" or "numclass" or "classnum" => ParameterRole.ClassCount,
+                "rowstride" or "stride" or "leadingdimension" => ParameterRole.RowStride,
+                "labelstride" or "ystride" or "targetstride" => ParameterRole.LabelStride,
+                "losses" or "loss" or "rowlosses" or "perrowlosses" => ParameterRole.Losses,
+                "gradient" or "gradients" or "grad" or "grads" or "dlogits" or "dpredictions" => ParameterRole.Gradient,
+                "upstream" or "upstreamgradient" or "dloss" or "dlosses" => ParameterRole.Upstream,
+                _ => null,
+            };
+
+        /// <summary>Roles that a slot of one type can hold: the ints, and the writable float spans.</summary>
+        private static int Slot(ParameterRole role) => role switch
+        {
+            ParameterRole.ClassCount or ParameterRole.RowStride or ParameterRole.LabelStride => 1,
+            ParameterRole.Losses or ParameterRole.Gradient => 2,
+            _ => 100 + (int)role, // a slot of its own
+        };
+
+        private static string Describe(ParameterRole role) => role switch
+        {
+            ParameterRole.ClassCount => "class count",
+            ParameterRole.RowStride => "row stride",
+            ParameterRole.LabelStride => "label stride",
+            ParameterRole.Losses => "per-row losses",
+            ParameterRole.Gradient => "gradient",
+            ParameterRole.Upstream => "upstream gradient",
+            _ => role.ToString(),
+        };
+
         private Location LocationOf(IParameterSymbol? parameter) =>
             parameter is not null && parameter.Locations.Length > 0 && parameter.Locations[0].IsInSource ? parameter.Locations[0] : _fallbackLocation;
 

@@ -188,6 +188,43 @@ public class DiagnosticTests
         Assert.Empty(GeneratorHarness.Generate(LanguageVersion.Latest, source).GeneratorDiagnostics);
     }
 
+    /// <summary>
+    /// CCE0017 (a warning; the kernel is still generated): parameters are matched by position and type, so a parameter
+    /// named for another role of the same slot type compiles and silently means something else.
+    /// </summary>
+    [Theory]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)] public static partial float Loss(ReadOnlySpan<float> z, int classCount, ReadOnlySpan<int> y);",
+        "classCount", "taken as the row stride", "ClassCount = 10 is set in the attribute")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean)] public static partial float Loss(ReadOnlySpan<float> z, int rowStride, ReadOnlySpan<int> y);",
+        "rowStride", "taken as the class count", "its name says row stride")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.None)] public static partial void Loss(ReadOnlySpan<float> z, int c, ReadOnlySpan<int> y, Span<float> gradient, Span<float> losses);",
+        "gradient", "taken as the per-row losses", "expected (ReadOnlySpan<float|Half> predictions")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, Labels = CceLabelShape.Column)] public static partial float Loss(ReadOnlySpan<float> z, int c, int labelStride, ReadOnlySpan<int> y);",
+        "labelStride", "taken as the row stride", "its name says label stride")]
+    public void CCE0017_ParameterNamedForAnotherRole(string declaration, string marked, string taken, string message)
+    {
+        string source = InType(declaration);
+        GeneratorHarness.Run run = GeneratorHarness.Generate(source);
+        Assert.Null(run.Result.Exception);
+        Diagnostic d = run.GeneratorDiagnostics.First(x => x.Id == "CCE0017" && source.Substring(x.Location.SourceSpan.Start, x.Location.SourceSpan.Length) == marked);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        Assert.Contains(taken, d.GetMessage());
+        Assert.Contains(message, d.GetMessage());
+        Assert.All(run.GeneratorDiagnostics, x => Assert.Equal("CCE0017", x.Id));
+        Assert.Single(run.Result.GeneratedSources); // a warning: the kernel is still generated
+    }
+
+    [Theory]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.None)] public static partial void Loss(ReadOnlySpan<float> logits, int classCount, int rowStride, ReadOnlySpan<int> labels, Span<float> losses, Span<float> gradient, ReadOnlySpan<float> upstream, out int correct);")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)] public static partial float Loss(ReadOnlySpan<float> z, int stride, ReadOnlySpan<int> y, Span<float> grad);")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.None, Labels = CceLabelShape.Column)] public static partial void Loss(ReadOnlySpan<float> z, int c, int s, ReadOnlySpan<long> y, int labelStride, Span<float> l, Span<float> g);")]
+    public void CCE0017_NotForTheDocumentedNamesOrNeutralOnes(string declaration)
+    {
+        GeneratorHarness.Run run = GeneratorHarness.Generate(InType(declaration));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Result.GeneratedSources);
+    }
+
     [Fact]
     public void CCE0014_FileLocalContainingType()
     {

@@ -101,7 +101,8 @@ internal static class FuzzEngine
             details.Add("exception: " + run.Result.Exception.GetType().Name + ": " + run.Result.Exception.Message);
         }
 
-        List<Diagnostic> cce = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("CCE", StringComparison.Ordinal)).ToList();
+        // CCE0017 (a parameter named for another role) is a warning and the kernel is still generated: not a rejection.
+        List<Diagnostic> cce = run.GeneratorDiagnostics.Where(d => d.Id.StartsWith("CCE", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error).ToList();
         if (cce.Any(d => d.Id == "CCE0013"))
         {
             symptoms.Add("CCE0013");

@@ -66,6 +66,11 @@ internal static class DiagnosticDescriptors
         "CCE0016", "Parallel kernels need C# 13 or later",
         "Kernel '{0}' is declared with Parallel = true, which needs C# 13 or later (its rows are passed to the runtime as a ref struct implementing an interface); this project uses C# {1}");
 
+    public static readonly DiagnosticDescriptor ParameterNameNamesAnotherRole = Create(
+        "CCE0017", "A parameter's name names another role",
+        "Parameter '{0}' of kernel '{1}' is taken as the {2} (parameters are matched by position and type), but its name says {3}; {4}",
+        DiagnosticSeverity.Warning);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [KernelMustBeStatic.Id] = KernelMustBeStatic,
@@ -84,6 +89,7 @@ internal static class DiagnosticDescriptors
         [ContainingTypeIsFileLocal.Id] = ContainingTypeIsFileLocal,
         [AccessibilityRequired.Id] = AccessibilityRequired,
         [ParallelNeedsCSharp13.Id] = ParallelNeedsCSharp13,
+        [ParameterNameNamesAnotherRole.Id] = ParameterNameNamesAnotherRole,
     };
 
     /// <summary>All descriptors, in ID order.</summary>
@@ -91,6 +97,6 @@ internal static class DiagnosticDescriptors
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
-    private static DiagnosticDescriptor Create(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true);
 }
