@@ -204,7 +204,11 @@ public class RowBlocksTests
     [Fact]
     public void Settings_RejectOutOfRangeValues()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => CceRowBlocks.MaxDegreeOfParallelism = 0);
-        Assert.Throws<ArgumentOutOfRangeException>(() => CceRowBlocks.MinParallelElements = -1);
+        var degree = Assert.Throws<ArgumentOutOfRangeException>(() => CceRowBlocks.MaxDegreeOfParallelism = 0);
+        Assert.Equal("MaxDegreeOfParallelism", degree.ParamName);
+        Assert.Contains("at least 1", degree.Message);
+        var min = Assert.Throws<ArgumentOutOfRangeException>(() => CceRowBlocks.MinParallelElements = -1);
+        Assert.Equal("MinParallelElements", min.ParamName);
+        Assert.Contains("-1", min.Message);
     }
 }

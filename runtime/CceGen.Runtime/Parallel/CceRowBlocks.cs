@@ -52,7 +52,11 @@ public static class CceRowBlocks
         get => Volatile.Read(ref s_maxDegree);
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), value, $"CceRowBlocks.MaxDegreeOfParallelism must be at least 1 (1 = serial); it was set to {value}.");
+            }
+
             Volatile.Write(ref s_maxDegree, value);
         }
     }
@@ -64,7 +68,11 @@ public static class CceRowBlocks
         get => Volatile.Read(ref s_minParallelElements);
         set
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(MinParallelElements), value, $"CceRowBlocks.MinParallelElements must be 0 or more; it was set to {value}.");
+            }
+
             Volatile.Write(ref s_minParallelElements, value);
         }
     }

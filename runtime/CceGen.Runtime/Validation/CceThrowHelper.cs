@@ -73,8 +73,8 @@ public static class CceThrowHelper
     public static void BatchMismatch(string parameterName, int predictionRows, int labelCount) =>
         throw new ArgumentException($"{predictionRows} prediction rows but {labelCount} labels.", parameterName);
 
-    /// <summary>An output span shorter than the batch.</summary>
+    /// <summary>A losses, gradient or upstream span shorter than the batch needs.</summary>
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public static void OutputTooShort(string parameterName, int length, long required) =>
-        throw new ArgumentException($"The output span holds {length} values but {required} are needed.", parameterName);
+        throw new ArgumentException($"'{parameterName}' holds {length} values but {required} are needed.", parameterName);
 }
