@@ -1644,7 +1644,21 @@ public sealed partial class SparseCceGenerator
                 ReductionKind.Sum => "sum over rows",
                 _ => "one loss per row",
             };
-            return $"{type}.{spec.MethodName}: {dtype} {input}, {labels}, {c}, {layout}, {reduction}" + (spec.Parallel ? ", parallel row blocks" : string.Empty);
+            var fused = new List<string>();
+            if (spec.Has(ParameterRole.Gradient))
+            {
+                fused.Add((spec.Gradient == GradientType.Half ? "float16 gradient" : "float32 gradient") +
+                          (spec.Has(ParameterRole.Upstream) ? " scaled by an upstream per row" : string.Empty));
+            }
+
+            if (spec.Has(ParameterRole.Correct))
+            {
+                fused.Add("accuracy count");
+            }
+
+            return $"{type}.{spec.MethodName}: {dtype} {input}, {labels}, {c}, {layout}, {reduction}" +
+                   (fused.Count > 0 ? ", fused " + string.Join(" and ", fused) : string.Empty) +
+                   (spec.Parallel ? ", parallel row blocks" : string.Empty);
         }
 
         private static IEnumerable<string> Algorithm(KernelSpec spec)
