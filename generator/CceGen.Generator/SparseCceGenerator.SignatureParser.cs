@@ -97,7 +97,9 @@ public sealed partial class SparseCceGenerator
             }
             else if (ints > maxInts)
             {
-                Mismatch(ps[i + maxInts], $"'{ps[i + maxInts].Name}' is one int too many before the labels");
+                Mismatch(ps[i + maxInts], fixedC
+                    ? $"'{ps[i + maxInts].Name}' is one int too many before the labels: ClassCount = {_classCount} is set in the attribute, so only an optional int rowStride comes between the predictions and the labels"
+                    : $"'{ps[i + maxInts].Name}' is one int too many before the labels (int classCount, then an optional int rowStride)");
             }
             else
             {
@@ -154,8 +156,15 @@ public sealed partial class SparseCceGenerator
             {
                 if (_labelShape != LabelShapeKind.Column)
                 {
-                    Report(DiagnosticDescriptors.ContradictoryOptions, ps[i], _methodName,
-                        $"parameter '{ps[i].Name}' is a label stride, which needs Labels = CceLabelShape.Column");
+                    if (RoleNamed(ps[i].Name) is ParameterRole.ClassCount or ParameterRole.RowStride)
+                    {
+                        Mismatch(ps[i], $"'{ps[i].Name}' comes after the labels; the int {Describe(RoleNamed(ps[i].Name)!.Value)} goes between the predictions and the labels");
+                    }
+                    else
+                    {
+                        Report(DiagnosticDescriptors.ContradictoryOptions, ps[i], _methodName,
+                            $"the only int after the labels is a label stride, so parameter '{ps[i].Name}' is one, which needs Labels = CceLabelShape.Column");
+                    }
                 }
 
                 parameters.Add(new ParameterSpec(ParameterRole.LabelStride, ps[i].Name));

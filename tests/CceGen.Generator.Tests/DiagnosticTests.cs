@@ -103,6 +103,15 @@ public class DiagnosticTests
         Assert.Contains("expected (ReadOnlySpan<float|Half> predictions, int classCount", d.GetMessage());
     }
 
+    [Theory]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int classCount, int rowStride, ReadOnlySpan<int> y);", "rowStride", "ClassCount = 10 is set in the attribute")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y, int rowStride);", "rowStride", "comes after the labels; the int row stride goes between the predictions and the labels")]
+    public void CCE0007_IntsInTheWrongPlace_SayWhereTheyGo(string declaration, string marked, string why)
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)] " + declaration), "CCE0007", marked);
+        Assert.Contains(why, d.GetMessage());
+    }
+
     [Fact]
     public void CCE0007_NoneNeedsLosses()
     {

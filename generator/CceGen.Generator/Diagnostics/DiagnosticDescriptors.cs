@@ -44,7 +44,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedParameterModifier = Create(
         "CCE0011", "Unsupported parameter modifier",
-        "Parameter '{0}' of kernel '{1}' must be passed by value: ref, in, out, scoped, params and this are not supported");
+        "Parameter '{0}' of kernel '{1}' must be passed by value: ref, in, out, scoped, params and this are not supported (the one exception is 'out int correct' as the last parameter)");
 
     public static readonly DiagnosticDescriptor LanguageVersionTooLow = Create(
         "CCE0012", "C# 12 or later is required",
