@@ -803,8 +803,9 @@ public sealed partial class SparseCceGenerator
 
         /// <summary>
         /// Kernels that process whole groups of rows column-wise: logits or Keras probabilities, float32 or float16 (C of
-        /// at least 2: halves are read in pairs), with a compile-time C of at most 16 and only loss outputs (the gradient
-        /// and accuracy outputs stay on the per-row code).
+        /// at least 2: halves are read in pairs), with a compile-time C of at most 16. With a gradient or accuracy output
+        /// only logits with a compile-time C do (the gradient columns are transposed back to rows, see
+        /// <see cref="EmitColumnGradient"/>); Keras and run-time C keep those outputs on the per-row code.
         /// </summary>
         /// <remarks>
         /// Kernels with C at run time take the column path too when the call's C is at most 16 (at least 2 for float16;
@@ -814,7 +815,7 @@ public sealed partial class SparseCceGenerator
         private static bool UsesColumns(KernelSpec spec) =>
             (spec.Input == InputKind.Logits || spec.Input == InputKind.KerasProbabilities) &&
             (!spec.HasFixedClassCount || spec.ClassCount <= 16 && (spec.Predictions == PredictionType.Single || spec.ClassCount >= 2)) &&
-            !spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) &&
+            (!spec.Has(ParameterRole.Gradient) && !spec.Has(ParameterRole.Correct) || spec.Input == InputKind.Logits && spec.HasFixedClassCount) &&
             (spec.FixedRowStride == 0 || spec.FixedRowStride <= int.MaxValue / 16 - 1);
 
         /// <summary>
@@ -863,6 +864,11 @@ public sealed partial class SparseCceGenerator
                 if (spec.Input == InputKind.Logits)
                 {
                     w.Line($"{v} negInf = {st}.Create(float.NegativeInfinity);");
+                }
+
+                if (spec.Has(ParameterRole.Gradient))
+                {
+                    w.Line($"CceColumnTile{width.Bits} gradColumns = default; // the group's gradient columns (columns >= C stay 0)");
                 }
 
                 string classCount = ClassCountExpr(spec);
@@ -950,11 +956,34 @@ public sealed partial class SparseCceGenerator
                     }
 
                     string sum = CanonicalFold(Enumerable.Range(0, 16).Select(i => i < c ? $"e{i}" : null).ToArray(), Add);
+                    if (spec.Has(ParameterRole.Gradient) || spec.Has(ParameterRole.Correct))
+                    {
+                        w.Line($"{v} sum = {sum};");
+                        sum = "sum";
+                    }
+
                     w.Line("// (max - z[y]) + log(sum), as the per-row code; one vector log for the group.");
                     w.Line($"{v} loss = (max - zy) + LogOperator.Invoke({sum});");
                     w.Line(spec.Reduction == ReductionKind.None
                         ? "CceVector.StoreLosses(ref Unsafe.Add(ref losses, rowStart), loss);"
                         : "total = CceColumns.AddInRowOrder(total, loss);");
+                    if (spec.Has(ParameterRole.Correct))
+                    {
+                        w.Line("// Accuracy, as the per-row code: the first column equal to the row max (columns from last to first, each equal");
+                        w.Line("// one taking over) must be the label, and the sum a number (a row whose loss is NaN never counts).");
+                        w.Line($"Vector{width.Bits}<int> firstMax = {st}.Create({Int(c)});");
+                        for (int j = c - 1; j >= 0; j--)
+                        {
+                            w.Line($"firstMax = {st}.ConditionalSelect({st}.Equals(z{j}, max).AsInt32(), {st}.Create({Int(j)}), firstMax);");
+                        }
+
+                        w.Line("correct += CceColumns.CountCorrect(firstMax, label, sum);");
+                    }
+
+                    if (spec.Has(ParameterRole.Gradient))
+                    {
+                        EmitColumnGradient(w, spec, width);
+                    }
                 }
             };
             using (guard.Length == 0 ? w.Block() : w.Block(guard))
@@ -963,6 +992,33 @@ public sealed partial class SparseCceGenerator
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// The gradient of a column group: (softmax - onehot) * scale per column from the group's exps (the per-row
+        /// code's operations, lane by lane), then the rows x C block is transposed in registers and each row's C
+        /// elements are stored (<see cref="CceColumns"/>.StoreRows; padding between rows is not touched).
+        /// </summary>
+        private static void EmitColumnGradient(SourceWriter w, KernelSpec spec, VectorWidth width)
+        {
+            string v = width.Type;
+            string st = width.Static;
+            string stride = RowStrideExpr(spec);
+            w.Line("// Gradient per column: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), the per-row code's");
+            w.Line("// operations lane by lane; then the block is transposed to rows and each row's C elements are stored.");
+            w.Line($"{v} vinv = {v}.One / sum;");
+            w.Line(spec.Has(ParameterRole.Upstream)
+                ? $"{v} vscale = CceVector.{width.Load}(ref Unsafe.Add(ref upstream, rowStart)); // upstream dL/dloss of each row"
+                : $"{v} vscale = {st}.Create(scale);");
+            for (int j = 0; j < spec.ClassCount; j++)
+            {
+                w.Line($"gradColumns[{Int(j)}] = (e{j} * vinv - CceColumns.OneHot(label, {Int(j)})) * vscale;");
+            }
+
+            w.Line($"ref {GradientTypeName(spec, global: false)} g = ref Unsafe.Add(ref gradient, (nint)rowStart * {stride});");
+            w.Line($"CceColumns.StoreRows(ref g, {stride}, C, ref gradColumns);");
+            w.Line("// Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.");
+            w.Line($"CceColumns.CanonicalizeGradientNaNs(ref g, {stride}, C, sum * vscale);");
         }
 
         /// <summary>

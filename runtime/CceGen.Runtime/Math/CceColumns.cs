@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -222,6 +223,241 @@ public static class CceColumns
         return total;
     }
 
+    /// <summary>
+    /// The number of rows of a group that count as correct: the first column holding the row max is the label, and
+    /// the row's sum is a number (a row whose loss is NaN never counts), as <see cref="CceRow.IsFirstMax(ref float, nint, float)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountCorrect(Vector512<int> firstMax, Vector512<int> label, Vector512<float> sum) =>
+        BitOperations.PopCount((Vector512.Equals(firstMax, label) & Vector512.Equals(sum, sum).AsInt32()).ExtractMostSignificantBits());
+
+    /// <inheritdoc cref="CountCorrect(Vector512{int}, Vector512{int}, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountCorrect(Vector256<int> firstMax, Vector256<int> label, Vector256<float> sum) =>
+        BitOperations.PopCount((Vector256.Equals(firstMax, label) & Vector256.Equals(sum, sum).AsInt32()).ExtractMostSignificantBits());
+
+    /// <summary>1 in the rows whose label is <paramref name="column"/>, 0 elsewhere: column j of the one-hot matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> OneHot(Vector512<int> label, int column) =>
+        Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(column)).AsSingle(), Vector512<float>.One, Vector512<float>.Zero);
+
+    /// <inheritdoc cref="OneHot(Vector512{int}, int)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> OneHot(Vector256<int> label, int column) =>
+        Vector256.ConditionalSelect(Vector256.Equals(label, Vector256.Create(column)).AsSingle(), Vector256<float>.One, Vector256<float>.Zero);
+
+    /// <summary>
+    /// Stores a group of 16 rows given as columns (<paramref name="columns"/>[j], lane r = element j of row r): a 16 x 16
+    /// transpose in registers (unpack 32-bit, unpack 64-bit, two rounds of 128-bit shuffles), then the first
+    /// <paramref name="classCount"/> elements of each row r at <paramref name="rows"/> + r * <paramref name="rowStride"/>.
+    /// Nothing else is written, so padding between rows is left alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRows(ref float rows, int rowStride, int classCount, ref CceColumnTile512 columns)
+    {
+        Transpose16(ref columns);
+        for (int r = 0; r < 16; r++)
+        {
+            CceVector.StorePartial(ref Unsafe.Add(ref rows, (nint)r * rowStride), columns[r], classCount);
+        }
+    }
+
+    /// <inheritdoc cref="StoreRows(ref float, int, int, ref CceColumnTile512)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRows(ref Half rows, int rowStride, int classCount, ref CceColumnTile512 columns)
+    {
+        Transpose16(ref columns);
+        for (int r = 0; r < 16; r++)
+        {
+            CceVector.StorePartial(ref Unsafe.Add(ref rows, (nint)r * rowStride), columns[r], classCount);
+        }
+    }
+
+    /// <summary>
+    /// Stores a group of 8 rows given as 16 columns of 8 lanes: columns 0-7 and 8-15 are two 8 x 8 transposes; row r's
+    /// elements 0-7 come from the first, 8-15 from the second; the first <paramref name="classCount"/> are stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRows(ref float rows, int rowStride, int classCount, ref CceColumnTile256 columns)
+    {
+        Transpose8(ref columns[0]);
+        if (classCount > 8)
+        {
+            Transpose8(ref columns[8]);
+        }
+
+        for (int r = 0; r < 8; r++)
+        {
+            ref float row = ref Unsafe.Add(ref rows, (nint)r * rowStride);
+            if (classCount >= 8)
+            {
+                CceVector.Store(ref row, columns[r]);
+                if (classCount > 8)
+                {
+                    CceVector.StorePartial(ref Unsafe.Add(ref row, 8), columns[8 + r], classCount - 8);
+                }
+            }
+            else
+            {
+                CceVector.StorePartial(ref row, columns[r], classCount);
+            }
+        }
+    }
+
+    /// <inheritdoc cref="StoreRows(ref float, int, int, ref CceColumnTile256)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRows(ref Half rows, int rowStride, int classCount, ref CceColumnTile256 columns)
+    {
+        Transpose8(ref columns[0]);
+        if (classCount > 8)
+        {
+            Transpose8(ref columns[8]);
+        }
+
+        for (int r = 0; r < 8; r++)
+        {
+            ref Half row = ref Unsafe.Add(ref rows, (nint)r * rowStride);
+            CceVector.StorePartial(ref row, columns[r], Math.Min(classCount, 8));
+            if (classCount > 8)
+            {
+                CceVector.StorePartial(ref Unsafe.Add(ref row, 8), columns[8 + r], classCount - 8);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every NaN of the rows whose lane of <paramref name="sumTimesScale"/> is not finite (the only rows whose gradient
+    /// can hold one, see <see cref="CceRow.GradientMayHoldNaN"/>) rewritten as <see cref="float.NaN"/>; one compare when
+    /// every lane is finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CanonicalizeGradientNaNs(ref float rows, int rowStride, int classCount, Vector512<float> sumTimesScale)
+    {
+        ulong bad = (~Vector512.Equals(sumTimesScale - sumTimesScale, Vector512<float>.Zero)).ExtractMostSignificantBits();
+        if (bad != 0)
+        {
+            CanonicalizeRows(ref rows, rowStride, classCount, bad);
+        }
+    }
+
+    /// <inheritdoc cref="CanonicalizeGradientNaNs(ref float, int, int, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CanonicalizeGradientNaNs(ref Half rows, int rowStride, int classCount, Vector512<float> sumTimesScale)
+    {
+        ulong bad = (~Vector512.Equals(sumTimesScale - sumTimesScale, Vector512<float>.Zero)).ExtractMostSignificantBits();
+        if (bad != 0)
+        {
+            CanonicalizeRows(ref rows, rowStride, classCount, bad);
+        }
+    }
+
+    /// <inheritdoc cref="CanonicalizeGradientNaNs(ref float, int, int, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CanonicalizeGradientNaNs(ref float rows, int rowStride, int classCount, Vector256<float> sumTimesScale)
+    {
+        uint bad = (~Vector256.Equals(sumTimesScale - sumTimesScale, Vector256<float>.Zero)).ExtractMostSignificantBits();
+        if (bad != 0)
+        {
+            CanonicalizeRows(ref rows, rowStride, classCount, bad);
+        }
+    }
+
+    /// <inheritdoc cref="CanonicalizeGradientNaNs(ref float, int, int, Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CanonicalizeGradientNaNs(ref Half rows, int rowStride, int classCount, Vector256<float> sumTimesScale)
+    {
+        uint bad = (~Vector256.Equals(sumTimesScale - sumTimesScale, Vector256<float>.Zero)).ExtractMostSignificantBits();
+        if (bad != 0)
+        {
+            CanonicalizeRows(ref rows, rowStride, classCount, bad);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CanonicalizeRows(ref float rows, int rowStride, int classCount, ulong bad)
+    {
+        for (; bad != 0; bad &= bad - 1)
+        {
+            CceRow.CanonicalizeNaNs(ref Unsafe.Add(ref rows, (nint)BitOperations.TrailingZeroCount(bad) * rowStride), classCount);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CanonicalizeRows(ref Half rows, int rowStride, int classCount, ulong bad)
+    {
+        for (; bad != 0; bad &= bad - 1)
+        {
+            CceRow.CanonicalizeNaNs(ref Unsafe.Add(ref rows, (nint)BitOperations.TrailingZeroCount(bad) * rowStride), classCount);
+        }
+    }
+
+    /// <summary>In-place 16 x 16 transpose: afterwards element [r][j] is what [j][r] was.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose16(ref CceColumnTile512 m)
+    {
+        // Stage 1: t[2k] / t[2k+1] interleave columns 2k and 2k+1 (32-bit lanes, within each 128-bit block).
+        Vector512<float> t0 = Avx512F.UnpackLow(m[0], m[1]), t1 = Avx512F.UnpackHigh(m[0], m[1]);
+        Vector512<float> t2 = Avx512F.UnpackLow(m[2], m[3]), t3 = Avx512F.UnpackHigh(m[2], m[3]);
+        Vector512<float> t4 = Avx512F.UnpackLow(m[4], m[5]), t5 = Avx512F.UnpackHigh(m[4], m[5]);
+        Vector512<float> t6 = Avx512F.UnpackLow(m[6], m[7]), t7 = Avx512F.UnpackHigh(m[6], m[7]);
+        Vector512<float> t8 = Avx512F.UnpackLow(m[8], m[9]), t9 = Avx512F.UnpackHigh(m[8], m[9]);
+        Vector512<float> t10 = Avx512F.UnpackLow(m[10], m[11]), t11 = Avx512F.UnpackHigh(m[10], m[11]);
+        Vector512<float> t12 = Avx512F.UnpackLow(m[12], m[13]), t13 = Avx512F.UnpackHigh(m[12], m[13]);
+        Vector512<float> t14 = Avx512F.UnpackLow(m[14], m[15]), t15 = Avx512F.UnpackHigh(m[14], m[15]);
+
+        // Stage 2: u[4g + i], block b = row 4b + i, columns 4g .. 4g + 3 (64-bit interleave).
+        Vector512<float> u0 = Lo64(t0, t2), u1 = Hi64(t0, t2), u2 = Lo64(t1, t3), u3 = Hi64(t1, t3);
+        Vector512<float> u4 = Lo64(t4, t6), u5 = Hi64(t4, t6), u6 = Lo64(t5, t7), u7 = Hi64(t5, t7);
+        Vector512<float> u8 = Lo64(t8, t10), u9 = Hi64(t8, t10), u10 = Lo64(t9, t11), u11 = Hi64(t9, t11);
+        Vector512<float> u12 = Lo64(t12, t14), u13 = Hi64(t12, t14), u14 = Lo64(t13, t15), u15 = Hi64(t13, t15);
+
+        // Stages 3 and 4: row 4b + i = block b of u[i], u[4 + i], u[8 + i], u[12 + i] (a 4 x 4 transpose of blocks).
+        Rows4(ref m, 0, u0, u4, u8, u12);
+        Rows4(ref m, 1, u1, u5, u9, u13);
+        Rows4(ref m, 2, u2, u6, u10, u14);
+        Rows4(ref m, 3, u3, u7, u11, u15);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Lo64(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackLow(a.AsDouble(), b.AsDouble()).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Hi64(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackHigh(a.AsDouble(), b.AsDouble()).AsSingle();
+
+    /// <summary>Rows i, 4 + i, 8 + i and 12 + i from the four vectors whose block b holds row 4b + i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rows4(ref CceColumnTile512 m, int i, Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        Vector512<float> ab01 = Avx512F.Shuffle4x128(a, b, 0x44), ab23 = Avx512F.Shuffle4x128(a, b, 0xEE); // [a0 a1 b0 b1], [a2 a3 b2 b3]
+        Vector512<float> cd01 = Avx512F.Shuffle4x128(c, d, 0x44), cd23 = Avx512F.Shuffle4x128(c, d, 0xEE);
+        m[i] = Avx512F.Shuffle4x128(ab01, cd01, 0x88);      // [a0 b0 c0 d0]
+        m[4 + i] = Avx512F.Shuffle4x128(ab01, cd01, 0xDD);  // [a1 b1 c1 d1]
+        m[8 + i] = Avx512F.Shuffle4x128(ab23, cd23, 0x88);  // [a2 b2 c2 d2]
+        m[12 + i] = Avx512F.Shuffle4x128(ab23, cd23, 0xDD); // [a3 b3 c3 d3]
+    }
+
+    /// <summary>In-place 8 x 8 transpose of the 8 vectors starting at <paramref name="m0"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(ref Vector256<float> m0)
+    {
+        ref Vector256<float> m = ref m0;
+        Vector256<float> t0 = Avx.UnpackLow(m, Unsafe.Add(ref m, 1)), t1 = Avx.UnpackHigh(m, Unsafe.Add(ref m, 1));
+        Vector256<float> t2 = Avx.UnpackLow(Unsafe.Add(ref m, 2), Unsafe.Add(ref m, 3)), t3 = Avx.UnpackHigh(Unsafe.Add(ref m, 2), Unsafe.Add(ref m, 3));
+        Vector256<float> t4 = Avx.UnpackLow(Unsafe.Add(ref m, 4), Unsafe.Add(ref m, 5)), t5 = Avx.UnpackHigh(Unsafe.Add(ref m, 4), Unsafe.Add(ref m, 5));
+        Vector256<float> t6 = Avx.UnpackLow(Unsafe.Add(ref m, 6), Unsafe.Add(ref m, 7)), t7 = Avx.UnpackHigh(Unsafe.Add(ref m, 6), Unsafe.Add(ref m, 7));
+        // u[4g + i], 128-bit block b = row 4b + i, columns 4g .. 4g + 3.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        m = Avx.Permute2x128(u0, u4, 0x20);
+        Unsafe.Add(ref m, 1) = Avx.Permute2x128(u1, u5, 0x20);
+        Unsafe.Add(ref m, 2) = Avx.Permute2x128(u2, u6, 0x20);
+        Unsafe.Add(ref m, 3) = Avx.Permute2x128(u3, u7, 0x20);
+        Unsafe.Add(ref m, 4) = Avx.Permute2x128(u0, u4, 0x31);
+        Unsafe.Add(ref m, 5) = Avx.Permute2x128(u1, u5, 0x31);
+        Unsafe.Add(ref m, 6) = Avx.Permute2x128(u2, u6, 0x31);
+        Unsafe.Add(ref m, 7) = Avx.Permute2x128(u3, u7, 0x31);
+    }
+
     /// <summary>total + v[0] + ... + v[7] in lane (row) order, in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double AddInRowOrder(double total, Vector256<float> losses)
@@ -288,4 +524,20 @@ public static class CceColumns
 
         return buffer;
     }
+}
+
+/// <summary>16 columns of a 16-row group (AVX-512): element [j] lane r is column j of row r.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[InlineArray(16)]
+public struct CceColumnTile512
+{
+    private Vector512<float> _column0;
+}
+
+/// <summary>16 columns of an 8-row group (AVX2): element [j] lane r is column j of row r.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+[InlineArray(16)]
+public struct CceColumnTile256
+{
+    private Vector256<float> _column0;
 }

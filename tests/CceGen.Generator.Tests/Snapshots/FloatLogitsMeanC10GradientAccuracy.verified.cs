@@ -77,6 +77,106 @@ namespace CceGen.Generated
             unchecked
             {
                 double total = 0;
+                // C = 10 <= 16: whole groups of 16 rows are read column by column (register z{j} = column j, one row per
+                // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                {
+                    Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
+                    Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
+                    CceColumnTile512 gradColumns = default; // the group's gradient columns (columns >= C stay 0)
+                    for (; rowEnd - rowStart >= 16; rowStart += 16)
+                    {
+                        Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                        CceColumns.PrefetchGroup(ref x, 16, RowStride); // the group 64 rows ahead (gathers do not train the prefetchers)
+                        Vector512<float> z0 = CceColumns.Gather512(ref x, rowOffsets);
+                        Vector512<float> z1 = CceColumns.Gather512(ref Unsafe.Add(ref x, 1), rowOffsets);
+                        Vector512<float> z2 = CceColumns.Gather512(ref Unsafe.Add(ref x, 2), rowOffsets);
+                        Vector512<float> z3 = CceColumns.Gather512(ref Unsafe.Add(ref x, 3), rowOffsets);
+                        Vector512<float> z4 = CceColumns.Gather512(ref Unsafe.Add(ref x, 4), rowOffsets);
+                        Vector512<float> z5 = CceColumns.Gather512(ref Unsafe.Add(ref x, 5), rowOffsets);
+                        Vector512<float> z6 = CceColumns.Gather512(ref Unsafe.Add(ref x, 6), rowOffsets);
+                        Vector512<float> z7 = CceColumns.Gather512(ref Unsafe.Add(ref x, 7), rowOffsets);
+                        Vector512<float> z8 = CceColumns.Gather512(ref Unsafe.Add(ref x, 8), rowOffsets);
+                        Vector512<float> z9 = CceColumns.Gather512(ref Unsafe.Add(ref x, 9), rowOffsets);
+                        Vector512<float> zy = CceColumns.Gather512(ref x, rowOffsets + label);
+                        // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                        // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                        Vector512<float> m0 = Vector512.MaxNative(z0, z8);
+                        Vector512<float> m1 = Vector512.MaxNative(z1, z9);
+                        Vector512<float> m2 = Vector512.MaxNative(z2, negInf);
+                        Vector512<float> m3 = Vector512.MaxNative(z3, negInf);
+                        Vector512<float> m4 = Vector512.MaxNative(z4, negInf);
+                        Vector512<float> m5 = Vector512.MaxNative(z5, negInf);
+                        Vector512<float> m6 = Vector512.MaxNative(z6, negInf);
+                        Vector512<float> m7 = Vector512.MaxNative(z7, negInf);
+                        Vector512<float> m8 = Vector512.MaxNative(m0, m4);
+                        Vector512<float> m9 = Vector512.MaxNative(m1, m5);
+                        Vector512<float> m10 = Vector512.MaxNative(m2, m6);
+                        Vector512<float> m11 = Vector512.MaxNative(m3, m7);
+                        Vector512<float> m12 = Vector512.MaxNative(m8, m10);
+                        Vector512<float> m13 = Vector512.MaxNative(m9, m11);
+                        Vector512<float> m14 = Vector512.MaxNative(m12, m13);
+                        Vector512<float> max = m14;
+                        // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                        Vector512<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                        Vector512<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                        Vector512<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                        Vector512<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                        Vector512<float> e4 = ExpOperator.InvokeNonPositive(z4 - max);
+                        Vector512<float> e5 = ExpOperator.InvokeNonPositive(z5 - max);
+                        Vector512<float> e6 = ExpOperator.InvokeNonPositive(z6 - max);
+                        Vector512<float> e7 = ExpOperator.InvokeNonPositive(z7 - max);
+                        Vector512<float> e8 = ExpOperator.InvokeNonPositive(z8 - max);
+                        Vector512<float> e9 = ExpOperator.InvokeNonPositive(z9 - max);
+                        Vector512<float> s15 = e0 + e8;
+                        Vector512<float> s16 = e1 + e9;
+                        Vector512<float> s17 = s15 + e4;
+                        Vector512<float> s18 = s16 + e5;
+                        Vector512<float> s19 = e2 + e6;
+                        Vector512<float> s20 = e3 + e7;
+                        Vector512<float> s21 = s17 + s19;
+                        Vector512<float> s22 = s18 + s20;
+                        Vector512<float> s23 = s21 + s22;
+                        Vector512<float> sum = s23;
+                        // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                        Vector512<float> loss = (max - zy) + LogOperator.Invoke(sum);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                        // Accuracy, as the per-row code: the first column equal to the row max (columns from last to first, each equal
+                        // one taking over) must be the label, and the sum a number (a row whose loss is NaN never counts).
+                        Vector512<int> firstMax = Vector512.Create(10);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z9, max).AsInt32(), Vector512.Create(9), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z8, max).AsInt32(), Vector512.Create(8), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z7, max).AsInt32(), Vector512.Create(7), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z6, max).AsInt32(), Vector512.Create(6), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z5, max).AsInt32(), Vector512.Create(5), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z4, max).AsInt32(), Vector512.Create(4), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z3, max).AsInt32(), Vector512.Create(3), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z2, max).AsInt32(), Vector512.Create(2), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z1, max).AsInt32(), Vector512.Create(1), firstMax);
+                        firstMax = Vector512.ConditionalSelect(Vector512.Equals(z0, max).AsInt32(), Vector512.Create(0), firstMax);
+                        correct += CceColumns.CountCorrect(firstMax, label, sum);
+                        // Gradient per column: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), the per-row code's
+                        // operations lane by lane; then the block is transposed to rows and each row's C elements are stored.
+                        Vector512<float> vinv = Vector512<float>.One / sum;
+                        Vector512<float> vscale = Vector512.Create(scale);
+                        gradColumns[0] = (e0 * vinv - CceColumns.OneHot(label, 0)) * vscale;
+                        gradColumns[1] = (e1 * vinv - CceColumns.OneHot(label, 1)) * vscale;
+                        gradColumns[2] = (e2 * vinv - CceColumns.OneHot(label, 2)) * vscale;
+                        gradColumns[3] = (e3 * vinv - CceColumns.OneHot(label, 3)) * vscale;
+                        gradColumns[4] = (e4 * vinv - CceColumns.OneHot(label, 4)) * vscale;
+                        gradColumns[5] = (e5 * vinv - CceColumns.OneHot(label, 5)) * vscale;
+                        gradColumns[6] = (e6 * vinv - CceColumns.OneHot(label, 6)) * vscale;
+                        gradColumns[7] = (e7 * vinv - CceColumns.OneHot(label, 7)) * vscale;
+                        gradColumns[8] = (e8 * vinv - CceColumns.OneHot(label, 8)) * vscale;
+                        gradColumns[9] = (e9 * vinv - CceColumns.OneHot(label, 9)) * vscale;
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)rowStart * RowStride);
+                        CceColumns.StoreRows(ref g, RowStride, C, ref gradColumns);
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        CceColumns.CanonicalizeGradientNaNs(ref g, RowStride, C, sum * vscale);
+                    }
+                }
+
                 // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
                 // same bits, at a fraction of the cost. Row losses are then used in row order.
                 CceScalarLanes logArgs = CceScalarLanes.Create(1f);
@@ -142,6 +242,106 @@ namespace CceGen.Generated
             unchecked
             {
                 double total = 0;
+                // C = 10 <= 16: whole groups of 8 rows are read column by column (register z{j} = column j, one row per
+                // lane), so max, exp and the canonical 16-lane fold run as vertical operations with the same operations per row as
+                // the per-row code below, which takes the rows left over. Same bits either way.
+                {
+                    Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
+                    Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+                    CceColumnTile256 gradColumns = default; // the group's gradient columns (columns >= C stay 0)
+                    for (; rowEnd - rowStart >= 8; rowStart += 8)
+                    {
+                        Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
+                        ref float x = ref Unsafe.Add(ref predictions, (nint)rowStart * RowStride);
+                        CceColumns.PrefetchGroup(ref x, 8, RowStride); // the group 32 rows ahead (gathers do not train the prefetchers)
+                        Vector256<float> z0 = CceColumns.Gather256(ref x, rowOffsets);
+                        Vector256<float> z1 = CceColumns.Gather256(ref Unsafe.Add(ref x, 1), rowOffsets);
+                        Vector256<float> z2 = CceColumns.Gather256(ref Unsafe.Add(ref x, 2), rowOffsets);
+                        Vector256<float> z3 = CceColumns.Gather256(ref Unsafe.Add(ref x, 3), rowOffsets);
+                        Vector256<float> z4 = CceColumns.Gather256(ref Unsafe.Add(ref x, 4), rowOffsets);
+                        Vector256<float> z5 = CceColumns.Gather256(ref Unsafe.Add(ref x, 5), rowOffsets);
+                        Vector256<float> z6 = CceColumns.Gather256(ref Unsafe.Add(ref x, 6), rowOffsets);
+                        Vector256<float> z7 = CceColumns.Gather256(ref Unsafe.Add(ref x, 7), rowOffsets);
+                        Vector256<float> z8 = CceColumns.Gather256(ref Unsafe.Add(ref x, 8), rowOffsets);
+                        Vector256<float> z9 = CceColumns.Gather256(ref Unsafe.Add(ref x, 9), rowOffsets);
+                        Vector256<float> zy = CceColumns.Gather256(ref x, rowOffsets + label);
+                        // Row max: t8[i] = max(l[i], l[i+8]), t4[i] = max(t8[i], t8[i+4]), max(max(t4[0], t4[2]), max(t4[1], t4[3])),
+                        // with MaxNative's operand order kept (it decides which NaN wins); max(-inf, a) is a and is skipped.
+                        Vector256<float> m0 = Vector256.MaxNative(z0, z8);
+                        Vector256<float> m1 = Vector256.MaxNative(z1, z9);
+                        Vector256<float> m2 = Vector256.MaxNative(z2, negInf);
+                        Vector256<float> m3 = Vector256.MaxNative(z3, negInf);
+                        Vector256<float> m4 = Vector256.MaxNative(z4, negInf);
+                        Vector256<float> m5 = Vector256.MaxNative(z5, negInf);
+                        Vector256<float> m6 = Vector256.MaxNative(z6, negInf);
+                        Vector256<float> m7 = Vector256.MaxNative(z7, negInf);
+                        Vector256<float> m8 = Vector256.MaxNative(m0, m4);
+                        Vector256<float> m9 = Vector256.MaxNative(m1, m5);
+                        Vector256<float> m10 = Vector256.MaxNative(m2, m6);
+                        Vector256<float> m11 = Vector256.MaxNative(m3, m7);
+                        Vector256<float> m12 = Vector256.MaxNative(m8, m10);
+                        Vector256<float> m13 = Vector256.MaxNative(m9, m11);
+                        Vector256<float> m14 = Vector256.MaxNative(m12, m13);
+                        Vector256<float> max = m14;
+                        // exp(x - max) per column, then the sum by the same fold (lanes >= C add exp(-inf) = +0, which changes nothing).
+                        Vector256<float> e0 = ExpOperator.InvokeNonPositive(z0 - max);
+                        Vector256<float> e1 = ExpOperator.InvokeNonPositive(z1 - max);
+                        Vector256<float> e2 = ExpOperator.InvokeNonPositive(z2 - max);
+                        Vector256<float> e3 = ExpOperator.InvokeNonPositive(z3 - max);
+                        Vector256<float> e4 = ExpOperator.InvokeNonPositive(z4 - max);
+                        Vector256<float> e5 = ExpOperator.InvokeNonPositive(z5 - max);
+                        Vector256<float> e6 = ExpOperator.InvokeNonPositive(z6 - max);
+                        Vector256<float> e7 = ExpOperator.InvokeNonPositive(z7 - max);
+                        Vector256<float> e8 = ExpOperator.InvokeNonPositive(z8 - max);
+                        Vector256<float> e9 = ExpOperator.InvokeNonPositive(z9 - max);
+                        Vector256<float> s15 = e0 + e8;
+                        Vector256<float> s16 = e1 + e9;
+                        Vector256<float> s17 = s15 + e4;
+                        Vector256<float> s18 = s16 + e5;
+                        Vector256<float> s19 = e2 + e6;
+                        Vector256<float> s20 = e3 + e7;
+                        Vector256<float> s21 = s17 + s19;
+                        Vector256<float> s22 = s18 + s20;
+                        Vector256<float> s23 = s21 + s22;
+                        Vector256<float> sum = s23;
+                        // (max - z[y]) + log(sum), as the per-row code; one vector log for the group.
+                        Vector256<float> loss = (max - zy) + LogOperator.Invoke(sum);
+                        total = CceColumns.AddInRowOrder(total, loss);
+                        // Accuracy, as the per-row code: the first column equal to the row max (columns from last to first, each equal
+                        // one taking over) must be the label, and the sum a number (a row whose loss is NaN never counts).
+                        Vector256<int> firstMax = Vector256.Create(10);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z9, max).AsInt32(), Vector256.Create(9), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z8, max).AsInt32(), Vector256.Create(8), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z7, max).AsInt32(), Vector256.Create(7), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z6, max).AsInt32(), Vector256.Create(6), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z5, max).AsInt32(), Vector256.Create(5), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z4, max).AsInt32(), Vector256.Create(4), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z3, max).AsInt32(), Vector256.Create(3), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z2, max).AsInt32(), Vector256.Create(2), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z1, max).AsInt32(), Vector256.Create(1), firstMax);
+                        firstMax = Vector256.ConditionalSelect(Vector256.Equals(z0, max).AsInt32(), Vector256.Create(0), firstMax);
+                        correct += CceColumns.CountCorrect(firstMax, label, sum);
+                        // Gradient per column: (softmax - onehot) * scale, softmax = exp(x - max) * (1 / sum), the per-row code's
+                        // operations lane by lane; then the block is transposed to rows and each row's C elements are stored.
+                        Vector256<float> vinv = Vector256<float>.One / sum;
+                        Vector256<float> vscale = Vector256.Create(scale);
+                        gradColumns[0] = (e0 * vinv - CceColumns.OneHot(label, 0)) * vscale;
+                        gradColumns[1] = (e1 * vinv - CceColumns.OneHot(label, 1)) * vscale;
+                        gradColumns[2] = (e2 * vinv - CceColumns.OneHot(label, 2)) * vscale;
+                        gradColumns[3] = (e3 * vinv - CceColumns.OneHot(label, 3)) * vscale;
+                        gradColumns[4] = (e4 * vinv - CceColumns.OneHot(label, 4)) * vscale;
+                        gradColumns[5] = (e5 * vinv - CceColumns.OneHot(label, 5)) * vscale;
+                        gradColumns[6] = (e6 * vinv - CceColumns.OneHot(label, 6)) * vscale;
+                        gradColumns[7] = (e7 * vinv - CceColumns.OneHot(label, 7)) * vscale;
+                        gradColumns[8] = (e8 * vinv - CceColumns.OneHot(label, 8)) * vscale;
+                        gradColumns[9] = (e9 * vinv - CceColumns.OneHot(label, 9)) * vscale;
+                        ref float g = ref Unsafe.Add(ref gradient, (nint)rowStart * RowStride);
+                        CceColumns.StoreRows(ref g, RowStride, C, ref gradColumns);
+                        // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
+                        CceColumns.CanonicalizeGradientNaNs(ref g, RowStride, C, sum * vscale);
+                    }
+                }
+
                 // Logs are taken 16 rows at a time with one vector log: the same operations as the scalar log, so the
                 // same bits, at a fraction of the cost. Row losses are then used in row order.
                 CceScalarLanes logArgs = CceScalarLanes.Create(1f);
