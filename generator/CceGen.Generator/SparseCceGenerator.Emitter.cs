@@ -868,7 +868,7 @@ public sealed partial class SparseCceGenerator
 
                 if (spec.Has(ParameterRole.Gradient))
                 {
-                    w.Line($"CceColumnTile{width.Bits} gradColumns = default; // the group's gradient columns (columns >= C stay 0)");
+                    w.Line($"CceColumnTile{width.Bits} gradColumns = default; // the group's gradient columns (transposed in place; columns >= C are never stored)");
                 }
 
                 string classCount = ClassCountExpr(spec);

@@ -151,4 +151,94 @@ public class ColumnsTests
 
         Assert.Equal(expected8, CceColumns.AddInRowOrder(10, v.GetLower()));
     }
+
+    /// <summary>StorePartial writes exactly the first count lanes (every count, both widths) and nothing around them.</summary>
+    [Fact]
+    public void StorePartial_WritesExactlyTheFirstCountLanes()
+    {
+        const float sentinel = -12345f;
+        for (int count = 0; count <= 8; count++)
+        {
+            var buffer = Enumerable.Repeat(sentinel, 20).ToArray();
+            Vector256<float> v = Vector256.Create(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
+            CceVector.StorePartial(ref buffer[4], v, count);
+            for (int i = 0; i < buffer.Length; i++)
+            {
+                float want = i >= 4 && i < 4 + count ? i - 3 : sentinel;
+                Assert.True(buffer[i] == want, $"256-bit, count {count}: element {i} is {buffer[i]}, expected {want}");
+            }
+        }
+
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            return;
+        }
+
+        for (int count = 0; count <= 16; count++)
+        {
+            var buffer = Enumerable.Repeat(sentinel, 28).ToArray();
+            Vector512<float> v = Vector512<float>.Indices + Vector512<float>.One;
+            CceVector.StorePartial(ref buffer[4], v, count);
+            for (int i = 0; i < buffer.Length; i++)
+            {
+                float want = i >= 4 && i < 4 + count ? i - 3 : sentinel;
+                Assert.True(buffer[i] == want, $"512-bit, count {count}: element {i} is {buffer[i]}, expected {want}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// StoreRows transposes a group's columns (lane r of column j = element j of row r) into rows: for every class count
+    /// 1..16 and strides with padding, each row gets exactly its C elements, float and Half, 16-row and 8-row groups;
+    /// padding and memory around the block keep their sentinel.
+    /// </summary>
+    [Fact]
+    public void StoreRows_TransposesColumnsIntoRows_AndWritesNothingElse()
+    {
+        const float sentinel = -12345f;
+        foreach (int c in Enumerable.Range(1, 16))
+        {
+            foreach (int stride in new[] { c, c + 1, c + 5 })
+            {
+                if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    var tile = default(CceColumnTile512);
+                    for (int j = 0; j < c; j++)
+                    {
+                        tile[j] = Vector512.Create(Enumerable.Range(0, 16).Select(r => (float)(100 * r + j)).ToArray());
+                    }
+
+                    Check(16, c, stride, f => { var t1 = tile; CceColumns.StoreRows(ref f[2], stride, c, ref t1); }, h => { var t2 = tile; CceColumns.StoreRows(ref h[2], stride, c, ref t2); });
+                }
+
+                if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+                {
+                    var tile = default(CceColumnTile256);
+                    for (int j = 0; j < c; j++)
+                    {
+                        tile[j] = Vector256.Create(Enumerable.Range(0, 8).Select(r => (float)(100 * r + j)).ToArray());
+                    }
+
+                    Check(8, c, stride, f => { var t1 = tile; CceColumns.StoreRows(ref f[2], stride, c, ref t1); }, h => { var t2 = tile; CceColumns.StoreRows(ref h[2], stride, c, ref t2); });
+                }
+            }
+        }
+
+        void Check(int rows, int c, int stride, Action<float[]> storeFloat, Action<Half[]> storeHalf)
+        {
+            int length = 2 + (rows * stride) + 3;
+            var f = Enumerable.Repeat(sentinel, length).ToArray();
+            storeFloat(f);
+            var h = Enumerable.Repeat((Half)sentinel, length).ToArray();
+            storeHalf(h);
+            for (int i = 0; i < length; i++)
+            {
+                int k = i - 2, r = k / stride, j = k % stride;
+                bool inRow = k >= 0 && r < rows && j < c;
+                float want = inRow ? 100 * r + j : sentinel;
+                Assert.True(f[i] == want, $"{rows} rows, C = {c}, stride {stride}: float element {i} is {f[i]}, expected {want}");
+                Assert.True((float)h[i] == (float)(Half)want, $"{rows} rows, C = {c}, stride {stride}: Half element {i} is {h[i]}, expected {want}");
+            }
+        }
+    }
 }

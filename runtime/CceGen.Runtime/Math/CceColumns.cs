@@ -250,7 +250,8 @@ public static class CceColumns
     /// Stores a group of 16 rows given as columns (<paramref name="columns"/>[j], lane r = element j of row r): a 16 x 16
     /// transpose in registers (unpack 32-bit, unpack 64-bit, two rounds of 128-bit shuffles), then the first
     /// <paramref name="classCount"/> elements of each row r at <paramref name="rows"/> + r * <paramref name="rowStride"/>.
-    /// Nothing else is written, so padding between rows is left alone.
+    /// Nothing else is written, so padding between rows is left alone. The tile is transposed in place; columns at or
+    /// past <paramref name="classCount"/> may hold anything (their lanes are never stored).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreRows(ref float rows, int rowStride, int classCount, ref CceColumnTile512 columns)

@@ -309,12 +309,38 @@ public static class CceVector
     }
 
     /// <summary>Stores the first <paramref name="count"/> of 8 floats; memory past them is not touched.</summary>
+    /// <remarks>
+    /// As 4-, 2- and 1-element pieces rather than <c>vmaskmovps</c>, whose store form is slow on AMD cores; with a
+    /// constant count (the generated code's tails) the branches fold away.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void StorePartial(ref float destination, Vector256<float> value, int count)
+    public static void StorePartial(ref float destination, Vector256<float> value, int count)
     {
-        fixed (float* p = &destination)
+        if (count >= 8)
         {
-            Avx.MaskStore(p, Mask256(count), value);
+            value.StoreUnsafe(ref destination);
+            return;
+        }
+
+        Vector128<float> part = value.GetLower();
+        nint k = 0;
+        if ((count & 4) != 0)
+        {
+            part.StoreUnsafe(ref destination);
+            part = value.GetUpper();
+            k = 4;
+        }
+
+        if ((count & 2) != 0)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref destination, k)), part.AsUInt64().ToScalar());
+            part = Vector128.Shuffle(part, Vector128.Create(2, 3, 2, 3));
+            k += 2;
+        }
+
+        if ((count & 1) != 0)
+        {
+            Unsafe.Add(ref destination, k) = part.ToScalar();
         }
     }
 

@@ -83,7 +83,7 @@ namespace CceGen.Generated
                 {
                     Vector512<int> rowOffsets = CceColumns.RowOffsets512(RowStride);
                     Vector512<float> negInf = Vector512.Create(float.NegativeInfinity);
-                    CceColumnTile512 gradColumns = default; // the group's gradient columns (columns >= C stay 0)
+                    CceColumnTile512 gradColumns = default; // the group's gradient columns (transposed in place; columns >= C are never stored)
                     for (; rowEnd - rowStart >= 16; rowStart += 16)
                     {
                         Vector512<int> label = CceColumns.Labels512(ref labels, rowStart, 1, C, "labels");
@@ -248,7 +248,7 @@ namespace CceGen.Generated
                 {
                     Vector256<int> rowOffsets = CceColumns.RowOffsets256(RowStride);
                     Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
-                    CceColumnTile256 gradColumns = default; // the group's gradient columns (columns >= C stay 0)
+                    CceColumnTile256 gradColumns = default; // the group's gradient columns (transposed in place; columns >= C are never stored)
                     for (; rowEnd - rowStart >= 8; rowStart += 8)
                     {
                         Vector256<int> label = CceColumns.Labels256(ref labels, rowStart, 1, C, "labels");
