@@ -97,9 +97,20 @@ public sealed partial class SparseCceGenerator
             }
             else if (ints > maxInts)
             {
-                Mismatch(ps[i + maxInts], fixedC
-                    ? $"'{ps[i + maxInts].Name}' is one int too many before the labels: ClassCount = {_classCount} is set in the attribute, so only an optional int rowStride comes between the predictions and the labels"
-                    : $"'{ps[i + maxInts].Name}' is one int too many before the labels (int classCount, then an optional int rowStride)");
+                // The one too many is the one named for the class count, if any (ClassCount is fixed), else the last.
+                int extra = maxInts;
+                for (int k = 0; fixedC && k < ints; k++)
+                {
+                    if (RoleNamed(ps[i + k].Name) == ParameterRole.ClassCount)
+                    {
+                        extra = k;
+                        break;
+                    }
+                }
+
+                Mismatch(ps[i + extra], fixedC
+                    ? $"'{ps[i + extra].Name}' is one int too many before the labels: ClassCount = {_classCount} is set in the attribute, so only an optional int rowStride comes between the predictions and the labels"
+                    : $"'{ps[i + extra].Name}' is one int too many before the labels (int classCount, then an optional int rowStride)");
             }
             else
             {
@@ -114,7 +125,10 @@ public sealed partial class SparseCceGenerator
                     if (_rowStride > 0)
                     {
                         Report(DiagnosticDescriptors.ContradictoryOptions, stride, _methodName,
-                            $"the row stride is fixed by RowStride = {_rowStride} and also passed as parameter '{stride.Name}'");
+                            $"the row stride is fixed by RowStride = {_rowStride} and also passed as parameter '{stride.Name}'" +
+                            (fixedC && RoleNamed(stride.Name) == ParameterRole.ClassCount
+                                ? $" (ClassCount = {_classCount} is set too, so the kernel takes no classCount parameter: remove it)"
+                                : string.Empty));
                     }
 
                     parameters.Add(new ParameterSpec(ParameterRole.RowStride, stride.Name));
@@ -158,7 +172,11 @@ public sealed partial class SparseCceGenerator
                 {
                     if (RoleNamed(ps[i].Name) is ParameterRole.ClassCount or ParameterRole.RowStride)
                     {
-                        Mismatch(ps[i], $"'{ps[i].Name}' comes after the labels; the int {Describe(RoleNamed(ps[i].Name)!.Value)} goes between the predictions and the labels");
+                        ParameterRole named = RoleNamed(ps[i].Name)!.Value;
+                        int fixedValue = named == ParameterRole.ClassCount ? _classCount : _rowStride;
+                        Mismatch(ps[i], fixedValue > 0
+                            ? $"'{ps[i].Name}' comes after the labels, and {(named == ParameterRole.ClassCount ? "ClassCount" : "RowStride")} = {fixedValue} is set in the attribute, so the kernel takes no {Describe(named)} parameter: remove the parameter or the option"
+                            : $"'{ps[i].Name}' comes after the labels; the int {Describe(named)} goes between the predictions and the labels");
                     }
                     else
                     {
@@ -299,7 +317,9 @@ public sealed partial class SparseCceGenerator
 
                 string hint = named == ParameterRole.ClassCount && _classCount > 0
                     ? $"ClassCount = {_classCount} is set in the attribute, so the kernel takes no classCount parameter: remove the parameter or the option"
-                    : $"rename it or reorder the parameters; expected ({Expected()})";
+                    : named == ParameterRole.Losses && _reduction != ReductionKind.None
+                        ? $"per-row losses need CceReduction.None (with {_reduction} the loss is returned); otherwise rename it"
+                        : $"rename it or reorder the parameters; expected ({Expected()})";
                 warnings.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ParameterNameNamesAnotherRole, LocationOf(ps[k]), p.Name, _methodName,
                     Describe(p.Role), Describe(named), hint));
             }

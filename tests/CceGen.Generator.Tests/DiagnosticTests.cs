@@ -104,8 +104,10 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int classCount, int rowStride, ReadOnlySpan<int> y);", "rowStride", "ClassCount = 10 is set in the attribute")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int classCount, int rowStride, ReadOnlySpan<int> y);", "classCount", "ClassCount = 10 is set in the attribute")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, int c, int s, ReadOnlySpan<int> y);", "s", "ClassCount = 10 is set in the attribute")]
     [InlineData("public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y, int rowStride);", "rowStride", "comes after the labels; the int row stride goes between the predictions and the labels")]
+    [InlineData("public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y, int classCount);", "classCount", "ClassCount = 10 is set in the attribute, so the kernel takes no class count parameter: remove the parameter or the option")]
     public void CCE0007_IntsInTheWrongPlace_SayWhereTheyGo(string declaration, string marked, string why)
     {
         Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)] " + declaration), "CCE0007", marked);
@@ -152,6 +154,13 @@ public class DiagnosticTests
     {
         Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10, RowStride = 16)] public static partial float Loss(ReadOnlySpan<float> z, int stride, ReadOnlySpan<int> y);"), "CCE0010", "stride");
         Assert.Contains("fixed by RowStride = 16 and also passed", d.GetMessage());
+    }
+
+    [Fact]
+    public void CCE0010_StrideFixed_AndClassCountPassed_SaysClassCountIsFixedToo()
+    {
+        Diagnostic d = Single(InType("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10, RowStride = 12)] public static partial float Loss(ReadOnlySpan<float> z, int classCount, ReadOnlySpan<int> y);"), "CCE0010", "classCount");
+        Assert.Contains("ClassCount = 10 is set too", d.GetMessage());
     }
 
     [Fact]
@@ -210,6 +219,8 @@ public class DiagnosticTests
         "gradient", "taken as the per-row losses", "expected (ReadOnlySpan<float|Half> predictions")]
     [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, Labels = CceLabelShape.Column)] public static partial float Loss(ReadOnlySpan<float> z, int c, int labelStride, ReadOnlySpan<int> y);",
         "labelStride", "taken as the row stride", "its name says label stride")]
+    [InlineData("[SparseCceKernel(CceInput.Logits, CceReduction.Mean, ClassCount = 10)] public static partial float Loss(ReadOnlySpan<float> z, ReadOnlySpan<int> y, Span<float> losses);",
+        "losses", "taken as the gradient", "per-row losses need CceReduction.None")]
     public void CCE0017_ParameterNamedForAnotherRole(string declaration, string marked, string taken, string message)
     {
         string source = InType(declaration);
