@@ -32,11 +32,13 @@ public sealed partial class SparseCceGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Diagnostics)
             .Where(static d => d.Count > 0)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (spc, items) =>
+        //    Reported against the compilation's syntax trees (looked up by path when there is something to report), so
+        //    #pragma warning and .editorconfig severities apply to them as to the compiler's own diagnostics.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, pair) =>
         {
-            foreach (DiagnosticInfo info in items)
+            foreach (DiagnosticInfo info in pair.Left)
             {
-                spc.ReportDiagnostic(info.ToDiagnostic());
+                spc.ReportDiagnostic(info.ToDiagnostic(pair.Right));
             }
         });
 

@@ -232,6 +232,11 @@ public class DiagnosticTests
         Assert.Contains(message, d.GetMessage());
         Assert.All(run.GeneratorDiagnostics, x => Assert.Equal("CCE0017", x.Id));
         Assert.Single(run.Result.GeneratedSources); // a warning: the kernel is still generated
+
+        // A location in the user's syntax tree (not a detached file location), which is what lets the compiler apply
+        // '#pragma warning disable CCE0017' and .editorconfig severities to it.
+        Assert.True(d.Location.IsInSource);
+        Assert.Same(run.Output.SyntaxTrees.Single(t => t.FilePath == d.Location.SourceTree!.FilePath), d.Location.SourceTree);
     }
 
     [Theory]

@@ -13,10 +13,10 @@ internal sealed record DiagnosticInfo(string DescriptorId, LocationInfo? Locatio
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] messageArgs) =>
         new(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(messageArgs));
 
-    public Diagnostic ToDiagnostic() =>
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
         Diagnostic.Create(
             Diagnostics.DiagnosticDescriptors.ById(DescriptorId),
-            Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
+            Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None,
             MessageArgs.Select(static a => (object?)a).ToArray());
 }
 
@@ -28,5 +28,20 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
             ? null
             : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
 
-    public Location ToLocation() => Microsoft.CodeAnalysis.Location.Create(FilePath, Span, LineSpan);
+    /// <summary>
+    /// A location in the compilation's own syntax tree when it still holds that file, so <c>#pragma warning</c> and
+    /// .editorconfig severities apply (the compiler honours them only for source locations); else a file location.
+    /// </summary>
+    public Location ToLocation(Compilation compilation)
+    {
+        foreach (SyntaxTree tree in compilation.SyntaxTrees)
+        {
+            if (tree.FilePath == FilePath && Span.End <= tree.Length)
+            {
+                return Microsoft.CodeAnalysis.Location.Create(tree, Span);
+            }
+        }
+
+        return Microsoft.CodeAnalysis.Location.Create(FilePath, Span, LineSpan);
+    }
 }
