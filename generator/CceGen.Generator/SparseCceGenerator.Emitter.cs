@@ -1016,9 +1016,14 @@ public sealed partial class SparseCceGenerator
             }
 
             w.Line($"ref {GradientTypeName(spec, global: false)} g = ref Unsafe.Add(ref gradient, (nint)rowStart * {stride});");
-            w.Line($"CceColumns.StoreRows(ref g, {stride}, C, ref gradColumns);");
+            string c = ClassCountExpr(spec);
+            w.Line($"CceColumns.StoreRows(ref g, {stride}, {c}, ref gradColumns);");
             w.Line("// Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.");
-            w.Line($"CceColumns.CanonicalizeGradientNaNs(ref g, {stride}, C, sum * vscale);");
+            w.Line("ulong nonFinite = CceColumns.NonFiniteRows(sum * vscale);");
+            using (w.Block("if (nonFinite != 0)"))
+            {
+                w.Line($"CceColumns.CanonicalizeRows(ref g, {stride}, {c}, nonFinite);");
+            }
         }
 
         /// <summary>

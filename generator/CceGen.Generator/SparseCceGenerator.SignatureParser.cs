@@ -170,9 +170,8 @@ public sealed partial class SparseCceGenerator
             {
                 if (_labelShape != LabelShapeKind.Column)
                 {
-                    if (RoleNamed(ps[i].Name) is ParameterRole.ClassCount or ParameterRole.RowStride)
+                    if (RoleNamed(ps[i].Name) is { } named and (ParameterRole.ClassCount or ParameterRole.RowStride))
                     {
-                        ParameterRole named = RoleNamed(ps[i].Name)!.Value;
                         int fixedValue = named == ParameterRole.ClassCount ? _classCount : _rowStride;
                         Mismatch(ps[i], fixedValue > 0
                             ? $"'{ps[i].Name}' comes after the labels, and {(named == ParameterRole.ClassCount ? "ClassCount" : "RowStride")} = {fixedValue} is set in the attribute, so the kernel takes no {Describe(named)} parameter: remove the parameter or the option"

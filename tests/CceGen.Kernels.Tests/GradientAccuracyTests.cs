@@ -44,7 +44,8 @@ public class GradientAccuracyTests
         return (max - z[y]) + Math.Log(z.Sum(v => Math.Exp(v - max)));
     }
 
-    private static double[] LogitsGrad(double[] z, int y)
+    /// <summary>float64 (softmax - onehot) of one row of logits (before scaling).</summary>
+    internal static double[] LogitsGrad(double[] z, int y)
     {
         double max = z.Max();
         double s = z.Sum(v => Math.Exp(v - max));

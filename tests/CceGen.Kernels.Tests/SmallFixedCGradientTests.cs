@@ -39,13 +39,10 @@ public sealed class SmallFixedCGradientTests
     private static readonly int[] s_batches = { 1, 7, 8, 9, 15, 16, 17, 31, 33, 100 };
 
     /// <summary>The float64 reference of one row: loss, gradient (before scaling) and whether the first argmax is the label.</summary>
-    private static (double Loss, double[] Grad, bool Correct) Reference(float[] z, int y)
+    private static (double Loss, double[] Grad, bool Correct) RowReference(float[] z, int y)
     {
-        double max = z.Max(v => (double)v);
-        double s = z.Sum(v => Math.Exp(v - max));
-        double[] grad = z.Select((v, j) => Math.Exp(v - max) / s - (j == y ? 1 : 0)).ToArray();
-        int first = Array.IndexOf(z, z.Max());
-        return ((max - z[y]) + Math.Log(s), grad, first == y);
+        double[] row = z.Select(v => (double)v).ToArray();
+        return (Reference.Logits(row, y), GradientAccuracyTests.LogitsGrad(row, y), Array.IndexOf(z, z.Max()) == y);
     }
 
     /// <summary>Logits with ties (so the first-argmax rule matters) and a label that is often the max.</summary>
@@ -102,7 +99,7 @@ public sealed class SmallFixedCGradientTests
             var refLoss = new double[batch];
             for (int r = 0; r < batch; r++)
             {
-                var (loss, g, ok) = Reference(Row(z, r, stride, c), y[r]);
+                var (loss, g, ok) = RowReference(Row(z, r, stride, c), y[r]);
                 refLoss[r] = loss;
                 refGrad[r] = g;
                 total += loss;

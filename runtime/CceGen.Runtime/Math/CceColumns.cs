@@ -290,17 +290,10 @@ public static class CceColumns
         for (int r = 0; r < 8; r++)
         {
             ref float row = ref Unsafe.Add(ref rows, (nint)r * rowStride);
-            if (classCount >= 8)
+            CceVector.StorePartial(ref row, columns[r], Math.Min(classCount, 8)); // a whole vector for 8
+            if (classCount > 8)
             {
-                CceVector.Store(ref row, columns[r]);
-                if (classCount > 8)
-                {
-                    CceVector.StorePartial(ref Unsafe.Add(ref row, 8), columns[8 + r], classCount - 8);
-                }
-            }
-            else
-            {
-                CceVector.StorePartial(ref row, columns[r], classCount);
+                CceVector.StorePartial(ref Unsafe.Add(ref row, 8), columns[8 + r], classCount - 8);
             }
         }
     }
@@ -327,68 +320,38 @@ public static class CceColumns
     }
 
     /// <summary>
-    /// Every NaN of the rows whose lane of <paramref name="sumTimesScale"/> is not finite (the only rows whose gradient
-    /// can hold one, see <see cref="CceRow.GradientMayHoldNaN"/>) rewritten as <see cref="float.NaN"/>; one compare when
-    /// every lane is finite.
+    /// The rows of a group whose gradient can hold a NaN, as a bit mask (bit r = row r): the lanes of
+    /// <paramref name="sumTimesScale"/> that are not finite, the vector form of <see cref="CceRow.GradientMayHoldNaN"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CanonicalizeGradientNaNs(ref float rows, int rowStride, int classCount, Vector512<float> sumTimesScale)
-    {
-        ulong bad = (~Vector512.Equals(sumTimesScale - sumTimesScale, Vector512<float>.Zero)).ExtractMostSignificantBits();
-        if (bad != 0)
-        {
-            CanonicalizeRows(ref rows, rowStride, classCount, bad);
-        }
-    }
+    public static ulong NonFiniteRows(Vector512<float> sumTimesScale) =>
+        (~Vector512.Equals(sumTimesScale - sumTimesScale, Vector512<float>.Zero)).ExtractMostSignificantBits();
 
-    /// <inheritdoc cref="CanonicalizeGradientNaNs(ref float, int, int, Vector512{float})"/>
+    /// <inheritdoc cref="NonFiniteRows(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CanonicalizeGradientNaNs(ref Half rows, int rowStride, int classCount, Vector512<float> sumTimesScale)
-    {
-        ulong bad = (~Vector512.Equals(sumTimesScale - sumTimesScale, Vector512<float>.Zero)).ExtractMostSignificantBits();
-        if (bad != 0)
-        {
-            CanonicalizeRows(ref rows, rowStride, classCount, bad);
-        }
-    }
+    public static ulong NonFiniteRows(Vector256<float> sumTimesScale) =>
+        (~Vector256.Equals(sumTimesScale - sumTimesScale, Vector256<float>.Zero)).ExtractMostSignificantBits();
 
-    /// <inheritdoc cref="CanonicalizeGradientNaNs(ref float, int, int, Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CanonicalizeGradientNaNs(ref float rows, int rowStride, int classCount, Vector256<float> sumTimesScale)
-    {
-        uint bad = (~Vector256.Equals(sumTimesScale - sumTimesScale, Vector256<float>.Zero)).ExtractMostSignificantBits();
-        if (bad != 0)
-        {
-            CanonicalizeRows(ref rows, rowStride, classCount, bad);
-        }
-    }
-
-    /// <inheritdoc cref="CanonicalizeGradientNaNs(ref float, int, int, Vector512{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CanonicalizeGradientNaNs(ref Half rows, int rowStride, int classCount, Vector256<float> sumTimesScale)
-    {
-        uint bad = (~Vector256.Equals(sumTimesScale - sumTimesScale, Vector256<float>.Zero)).ExtractMostSignificantBits();
-        if (bad != 0)
-        {
-            CanonicalizeRows(ref rows, rowStride, classCount, bad);
-        }
-    }
-
+    /// <summary>
+    /// Every NaN of the group's rows named by <paramref name="rowMask"/> (from <see cref="NonFiniteRows(Vector512{float})"/>)
+    /// rewritten as <see cref="float.NaN"/> by <see cref="CceRow.CanonicalizeNaNs(ref float, int)"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void CanonicalizeRows(ref float rows, int rowStride, int classCount, ulong bad)
+    public static void CanonicalizeRows(ref float rows, int rowStride, int classCount, ulong rowMask)
     {
-        for (; bad != 0; bad &= bad - 1)
+        for (; rowMask != 0; rowMask &= rowMask - 1)
         {
-            CceRow.CanonicalizeNaNs(ref Unsafe.Add(ref rows, (nint)BitOperations.TrailingZeroCount(bad) * rowStride), classCount);
+            CceRow.CanonicalizeNaNs(ref Unsafe.Add(ref rows, (nint)BitOperations.TrailingZeroCount(rowMask) * rowStride), classCount);
         }
     }
 
+    /// <inheritdoc cref="CanonicalizeRows(ref float, int, int, ulong)"/>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void CanonicalizeRows(ref Half rows, int rowStride, int classCount, ulong bad)
+    public static void CanonicalizeRows(ref Half rows, int rowStride, int classCount, ulong rowMask)
     {
-        for (; bad != 0; bad &= bad - 1)
+        for (; rowMask != 0; rowMask &= rowMask - 1)
         {
-            CceRow.CanonicalizeNaNs(ref Unsafe.Add(ref rows, (nint)BitOperations.TrailingZeroCount(bad) * rowStride), classCount);
+            CceRow.CanonicalizeNaNs(ref Unsafe.Add(ref rows, (nint)BitOperations.TrailingZeroCount(rowMask) * rowStride), classCount);
         }
     }
 

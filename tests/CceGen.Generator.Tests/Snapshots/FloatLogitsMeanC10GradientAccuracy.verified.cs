@@ -173,7 +173,11 @@ namespace CceGen.Generated
                         ref float g = ref Unsafe.Add(ref gradient, (nint)rowStart * RowStride);
                         CceColumns.StoreRows(ref g, RowStride, C, ref gradColumns);
                         // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                        CceColumns.CanonicalizeGradientNaNs(ref g, RowStride, C, sum * vscale);
+                        ulong nonFinite = CceColumns.NonFiniteRows(sum * vscale);
+                        if (nonFinite != 0)
+                        {
+                            CceColumns.CanonicalizeRows(ref g, RowStride, C, nonFinite);
+                        }
                     }
                 }
 
@@ -338,7 +342,11 @@ namespace CceGen.Generated
                         ref float g = ref Unsafe.Add(ref gradient, (nint)rowStart * RowStride);
                         CceColumns.StoreRows(ref g, RowStride, C, ref gradColumns);
                         // Every NaN as float.NaN (only a row whose sum or scale is not finite can hold one), so the bits match across paths.
-                        CceColumns.CanonicalizeGradientNaNs(ref g, RowStride, C, sum * vscale);
+                        ulong nonFinite = CceColumns.NonFiniteRows(sum * vscale);
+                        if (nonFinite != 0)
+                        {
+                            CceColumns.CanonicalizeRows(ref g, RowStride, C, nonFinite);
+                        }
                     }
                 }
 
